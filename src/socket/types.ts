@@ -1,0 +1,35 @@
+// Plain data that crosses the socket box's boundary: raw frames and connection states.
+
+/** One WebSocket message as received, before any decoding. */
+export interface RawFrame {
+  /** Receive instant from the RxJS scheduler (ms). */
+  readonly at: number;
+  /** The payload as `ws` delivered it. */
+  readonly data: Buffer;
+  /** `true` for a binary frame (the PBX sends text; binary is counted as malformed). */
+  readonly isBinary: boolean;
+}
+
+/** Why the socket is not open. */
+export type CloseReason =
+  | 'network'
+  | 'server-closed'
+  | 'heartbeat-timeout'
+  | 'handshake-timeout'
+  | 'session-expired'
+  | 'login-failed'
+  | 'too-large'
+  | 'client-closed';
+
+/**
+ * The states `connection$` emits, and the gap marker.
+ *
+ * A `gap` is emitted when a socket opens again after an interval without one: from the instant the previous
+ * socket was lost to the instant the new one opened. Events in that interval were not seen.
+ */
+export type ConnectionState =
+  | { readonly kind: 'connecting'; readonly at: number; readonly attempt: number }
+  | { readonly kind: 'open'; readonly at: number; readonly url: string }
+  | { readonly kind: 'backoff'; readonly at: number; readonly attempt: number; readonly delayMs: number; readonly reason: CloseReason; readonly detail: string }
+  | { readonly kind: 'closed'; readonly at: number; readonly reason: CloseReason; readonly detail: string; readonly code?: number }
+  | { readonly kind: 'gap'; readonly at: number; readonly from: number; readonly to: number };
