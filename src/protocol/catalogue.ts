@@ -183,3 +183,211 @@ export function acdCodeInfo(code: number): AcdCodeInfo | undefined {
 export function acdCodeName(code: number): string {
   return byCode.get(code)?.name ?? 'UNKNOWN';
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sub-tables of the ACD codes (ipecs-webapi.md §6.4). Keyed by the numeric value of the wire's data field
+// (parse it with `numericField`: `"0002"` → 2).
+
+/** A value of a sub-table: its number and the spec's name (spelling as printed). */
+export interface CodeName {
+  readonly value: number;
+  readonly name: string;
+}
+
+function table(rows: readonly (readonly [number, string])[]): ReadonlyMap<number, string> {
+  return new Map(rows);
+}
+
+/** Ringing type (code 3, data2; §6.4.1). There is no value 1. */
+export const RINGING_TYPES: ReadonlyMap<number, string> = table([
+  [0, 'Ring Speed Dial'],
+  [2, 'Ring One or More Phones'],
+  [3, 'Ring Voice mail Group'],
+  [4, 'Ring Hunt Group'],
+  [5, 'Ring UCD Group'],
+  [6, 'Ring To Modem'],
+]);
+
+/** Station call-forward type (code 21, data1; §6.4.2). Value = target + condition (+0, +16 no answer, +32 busy, +48 both). */
+export const FORWARD_TYPES: ReadonlyMap<number, string> = table([
+  [1, 'Station Unconditional'],
+  [2, 'Station Offnet'],
+  [3, 'CO Line Offnet'],
+  [4, 'CO Group Offent'],
+  [5, 'CO All Offent'],
+  [6, 'UCD Unconditional'],
+  [7, 'Hunt Unconditional'],
+  [8, 'Voice Mail Unconditional'],
+  [17, 'Station No Answer'],
+  [22, 'UCD No Answer'],
+  [23, 'Hunt No Answer'],
+  [24, 'Voice Mail No Answer'],
+  [33, 'Station Busy'],
+  [38, 'UCD Busy'],
+  [39, 'Hunt Busy'],
+  [40, 'Voice Mail Busy'],
+  [49, 'Station No Answer or Busy'],
+  [54, 'UCD No Answer or Busy'],
+  [55, 'Hunt No Answer or Busy'],
+  [56, 'Voice Mail No Answer or Busy'],
+]);
+
+/** Conference action (code 45, data1; §6.4.3). */
+export const CONFERENCE_ACTIONS: ReadonlyMap<number, string> = table([
+  [1, 'Terminate Conference'],
+  [2, 'Enter Conference'],
+  [3, 'Exit Conference'],
+]);
+
+/** SMDR call type (code 90, data1 `0000`~`0015`; §6.4.4). */
+export const SMDR_CALL_TYPES: ReadonlyMap<number, string> = table([
+  [0, 'SMDR Off hook'],
+  [1, 'SMDR Incoming Call Transfer'],
+  [2, 'SMDR Incoming Call'],
+  [3, 'SMDR Outgoing Call'],
+  [4, 'SMDR Outgoing Call Transfer'],
+  [5, 'SMDR Hold Call Lost'],
+  [6, 'SMDR Ringing Call Lost'],
+  [7, 'SMDR Group Call Lost'],
+  [8, 'SMDR ICM Call'],
+  [9, 'SMDR ICM SMS'],
+  [10, 'SMDR ICM Paging'],
+  [11, 'SMDR Outgoing Unanswered'],
+  [12, 'SMDR Bar Charge'],
+  [13, 'SMDR Voice Mail'],
+  [14, 'SMDR Net Outgoing'],
+  [15, 'SMDR Net Incoming'],
+]);
+
+/** DISCONNECT (code 44) data1 values (§6.4.5). With 1, data2 holds a cause `00`~`FF` (hex per A-18). */
+export const DISCONNECT_KINDS: ReadonlyMap<number, string> = table([
+  [0, 'normal disconnect'],
+  [1, 'disconnect cause in data2'],
+  [3, 'left a conference'],
+]);
+
+/** The dialled-digit encoding of data1 for codes 13/14 (§6.2, A-18): 1-9 as is, 10 → `0`, 11 → `*`, 12 → `#`. */
+export function dialledDigit(value: number): string | undefined {
+  if (Number.isInteger(value) && value >= 0 && value <= 9) return String(value);
+  if (value === 10) return '0';
+  if (value === 11) return '*';
+  if (value === 12) return '#';
+  return undefined;
+}
+
+/**
+ * The disconnect cause of a DISCONNECT (code 44) whose data1 is 1: data2 is `00`~`FF`, read as two hex digits
+ * (A-18); a longer decimal string is read as decimal. Blank or anything else → `undefined`.
+ */
+export function disconnectCause(data2: string): number | undefined {
+  const s = data2.trim();
+  if (/^[0-9A-Fa-f]{2}$/.test(s)) return parseInt(s, 16);
+  if (/^\d{1,3}$/.test(s)) return Number(s);
+  return undefined;
+}
+
+/** SMDR disconnect cause codes (Table 2, §5.7). 22 is listed twice in the spec (A-16); the record's text wins. */
+export const SMDR_DISCONNECT_CAUSES: ReadonlyMap<number, string> = table([
+  [1, 'UnAllocated Number'], [3, 'No Route to Dest'], [8, 'Warning Tone'], [16, 'Normal Call Clearing'],
+  [18, 'No User Responding'], [19, 'User No Answer'], [20, 'subscriber absent'], [21, 'Call Rejected'],
+  [22, 'Number Changed / User DND'], [27, 'Destination Out of Order'], [28, 'Invalid Number format'],
+  [30, 'Response to STATUS ENQUIRY'], [31, 'Normal, Unspecified'], [34, 'No Channel Available'],
+  [38, 'Network Out Of Order'], [41, 'Temporary Failure'], [42, 'switching equipment congestion'],
+  [44, 'Request Channel Unavailable'], [47, 'Resource Unavailable'], [50, 'Request Facility Not Subscribed'],
+  [57, 'Bearer Capability No Authorized'], [58, 'Bearer capability Not Available'],
+  [63, 'Service or option not available'], [65, 'Bearer capability Not Implemented'],
+  [66, 'Channel Type Not Implemented'], [69, 'Request Facility Not Implemented'],
+  [70, 'Only restricted digital information bearer capability is available'],
+  [79, 'Service or option not implemented, unspecified'], [81, 'Invalid Call Reference'], [83, 'Call ID No exist'],
+  [84, 'Call ID In Use'], [85, 'No Call Suspended'], [86, 'Call ID Cleared'], [88, 'Incompatible Destination'],
+  [91, 'Invalid transit network selection'], [97, 'Message Type No Exist'],
+  [98, 'Message Type Not Compatible with Call state'], [100, 'Invalid Information Element'], [102, 'timer expire'],
+  [110, 'message with unrecognized parameter, discarded : Only Russia ISUP'], [111, 'Protocol Error'],
+  [112, 'SIP Enblock Address Incomplete (LG Only)'],
+]);
+
+// ---------------------------------------------------------------------------------------------------------------
+// CTI cause codes (Table 5, §7.4)
+
+/** CTI call-event cause codes → `causeMsg` (Table 5, 34 codes). */
+export const CTI_CAUSE_CODES: ReadonlyMap<number, string> = table([
+  [3, 'user_busy'], [4, 'call_back'], [6, 'forward_immediate'], [7, 'forward_busy'], [8, 'forward_no_answer'],
+  [9, 'forward'], [10, 'no_answer'], [11, 'pickup'], [13, 'invalid_destination'], [14, 'dnd'], [22, 'new_call'],
+  [23, 'no_available_agents'], [27, 'recall'], [28, 'redirected'], [31, 'silent_monitoring'],
+  [32, 'screened_transfer'], [33, 'trunk_busy'], [35, 'blocked'], [37, 'consultation'], [48, 'normal_clearing'],
+  [52, 'blind_transfer'], [56, 'timeout'], [57, 'conference'], [58, 'reroute'], [59, 'trunk_call'],
+  [60, 'unscreened_transfer'], [61, 'bridge_answer'], [62, 'branch_answer'], [63, 'branch_release'],
+  [65, 'group_call'], [99, 'callwait'], [101, 'mobile_answer'], [102, 'madn_answer'], [103, 'reject'],
+]);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Error codes (§9.1). The numbers overlap between resources (A-5), so there is one map per resource.
+
+/** The resource that returned an error body: its code means something only together with it (A-5). */
+export type ErrorResource = 'common' | 'clickcall' | 'smdr' | 'cti';
+
+/** The §9.1 error table, one map per resource. */
+export const ERROR_CODES: Readonly<Record<ErrorResource, ReadonlyMap<number, string>>> = {
+  common: table([
+    [1, 'Parameter error'],
+    [2, 'Version error'],
+    [3, 'License error'],
+    [4, 'Login information mismatch'],
+    [99, 'Unknown'],
+  ]),
+  clickcall: table([
+    [101, 'Authentication failure'], [102, 'Access denied'], [103, 'Call restricted'], [104, 'Not OK'],
+    [105, 'Parameter error'], [106, 'No access VSF'], [107, 'No VSF group'], [108, 'No access PGM authority'],
+    [110, 'Caller busy'], [121, 'Feature not set'], [199, 'Unknown'],
+  ]),
+  smdr: table([[299, 'Unknown']]),
+  cti: table([
+    [101, 'generic'], [102, 'serviceNotSupported'], [103, 'invalidMonitorObjectType'],
+    [104, 'invalidCallingDeviceIdentifier'], [105, 'invalidCalledDeviceIdentifier'],
+    [106, 'invalidConnectionIdentifier'], [107, 'invalidDestination'], [108, 'invalidDestinationDeviceObject'],
+    [109, 'invalidDivertingDeviceIdentifier'], [110, 'invalidHeldDeviceIdentifier'], [111, 'invalidParameterValue'],
+    [112, 'invalidForwardingDestination'], [140, 'AssociateBusy'], [141, 'AssociateDND'], [142, 'AssociateFWD'],
+    [143, 'AccessDenied'], [144, 'TimeOut'], [145, 'InvalidAscState'], [146, 'InvalidAscType'],
+    [147, 'InvalidState'], [148, 'InvalidOperation'], [149, 'InvalidPassword'], [150, 'unregistered'],
+    [201, 'NoHeldCall'], [202, 'invalidHeldDeviceState'], [203, 'invalidConnectionState'], [204, 'noCallToAnswer'],
+    [205, 'noConnectionToClear'], [301, 'resourceBusy'],
+  ]),
+};
+
+/**
+ * The name of an error code as the resource that returned it defines it (§9.1, A-5). Codes 0-99 fall back to the
+ * common table for every resource. `undefined` for a code the table does not list. Note the worked examples
+ * contradict the table (A-4): classify by HTTP status and message too.
+ */
+export function errorCodeName(resource: ErrorResource, code: number): string | undefined {
+  return ERROR_CODES[resource].get(code) ?? (code >= 0 && code <= 99 ? ERROR_CODES.common.get(code) : undefined);
+}
+
+/**
+ * CTI error names as the command texts and the per-device `result` lists spell them → codes (§9.3). Includes the
+ * spellings that differ from the table (`accessDeny`, `invalidState`, `stateIncompatability`); matched without
+ * regard to case by {@link ctiErrorCode}. `invalidDeviceReferenceIdentifier` is not in the table (A-6): absent.
+ */
+export const CTI_ERROR_NAMES: ReadonlyMap<string, number> = new Map([
+  ['generic', 101], ['serviceNotSupported', 102], ['invalidMonitorObjectType', 103],
+  ['invalidCallingDeviceIdentifier', 104], ['invalidCalledDeviceIdentifier', 105],
+  ['invalidConnectionIdentifier', 106], ['invalidDestination', 107], ['invalidDestinationDeviceObject', 108],
+  ['invalidDivertingDeviceIdentifier', 109], ['invalidHeldDeviceIdentifier', 110], ['invalidParameterValue', 111],
+  ['invalidForwardingDestination', 112], ['AssociateBusy', 140], ['AssociateDND', 141], ['AssociateFWD', 142],
+  ['AccessDenied', 143], ['accessDeny', 143], ['TimeOut', 144], ['InvalidAscState', 145], ['InvalidAscType', 146],
+  ['InvalidState', 147], ['InvalidOperation', 148], ['InvalidPassword', 149], ['unregistered', 150],
+  ['NoHeldCall', 201], ['stateIncompatability', 201], ['invalidHeldDeviceState', 202],
+  ['invalidConnectionState', 203], ['noCallToAnswer', 204], ['noConnectionToClear', 205], ['resourceBusy', 301],
+]);
+
+const ctiErrorByLower: ReadonlyMap<string, number> = new Map([...CTI_ERROR_NAMES].map(([k, v]) => [k.toLowerCase(), v]));
+
+/**
+ * The code of a CTI error name (§9.3), case-insensitive, tolerant of a category prefix such as
+ * `operation (invalidConnectionState)` or `stateIncompatibility (NoHeldCall)`. `undefined` when unknown.
+ */
+export function ctiErrorCode(name: string): number | undefined {
+  const s = name.trim();
+  const inner = /\(([^)]*)\)\s*$/.exec(s)?.[1] ?? s;
+  return ctiErrorByLower.get(inner.trim().toLowerCase());
+}
