@@ -1,0 +1,627 @@
+// The simulated contact centre: a seeded discrete-event model on a simulated clock (whole seconds) that emits
+// the ACD events a real iPECS sends for stations, agents, inbound ACD calls (queue, ring, answer, hold,
+// transfer, wrap-up, abandon) and outbound calls, plus TIME & DATE every simulated minute. The model is
+// pure given its options: `generateCentreEvents` gives the same sequence for the same seed and startTime,
+// and the live centre (`LiveCentre`) only paces the same model on real timers scaled by `speed`.
+
+import { formatPbxTime, type AcdWireInput } from './format.js';
+import { createRng, type Rng } from './prng.js';
+import { TruthTracker, emptyGroundTruth } from './truth.js';
+import type { CentreOptions, GroundTruth } from './types.js';
+
+export { emptyGroundTruth };
+
+/** One generated event: simulated second `t` (from the centre's start) and what goes on the wire. */
+export interface CentreEvent {
+  readonly t: number;
+  readonly acd: AcdWireInput & { readonly time: string };
+}
+
+/** The options with every default filled in. */
+export type ResolvedCentreOptions = Required<CentreOptions>;
+
+/** 2026-01-05 08:00:00 local: the generator's default simulated start. */
+const DEFAULT_START = (): number => new Date(2026, 0, 5, 8, 0, 0).getTime();
+
+/** Fills the defaults of a centre's options. */
+export function resolveCentreOptions(o: CentreOptions = {}, startTime?: number): ResolvedCentreOptions {
+  const stations = Math.max(1, Math.floor(o.stations ?? 12));
+  return {
+    seed: o.seed ?? 1,
+    speed: o.speed ?? 1,
+    stations,
+    agents: Math.min(stations, Math.max(0, Math.floor(o.agents ?? 8))),
+    groups: Math.max(1, Math.floor(o.groups ?? 2)),
+    trunks: Math.max(1, Math.floor(o.trunks ?? 8)),
+    arrivalPerHour: o.arrivalPerHour ?? 60,
+    handleSeconds: o.handleSeconds ?? 180,
+    wrapSeconds: o.wrapSeconds ?? 30,
+    patienceSeconds: o.patienceSeconds ?? 60,
+    outboundPerHour: o.outboundPerHour ?? 12,
+    firstStation: o.firstStation ?? 1000,
+    startTime: Math.floor((o.startTime ?? startTime ?? DEFAULT_START()) / 1000) * 1000,
+  };
+}
+
+interface Call {
+  readonly ref: number;
+  readonly trunk: number;
+  readonly inbound: boolean;
+  readonly group: number;
+  state: 'queued' | 'ringing' | 'talk' | 'hold' | 'ended';
+  station: Station | undefined;
+  /** The agent that answered (wraps up afterwards). */
+  answeredBy: Station | undefined;
+  readonly number: string;
+}
+
+interface Station {
+  readonly num: string;
+  readonly agentId: string | undefined;
+  inService: boolean;
+  busy: boolean;
+  wrap: boolean;
+  dnd: boolean;
+  unavailable: boolean;
+  groups: number[];
+  call: Call | undefined;
+  ringing: Call | undefined;
+  /** Simulated second it last became free: the longest-idle agent gets the next call. */
+  freeSince: number;
+}
+
+interface Action {
+  readonly t: number;
+  readonly seq: number;
+  readonly run: () => void;
+}
+
+/** A binary min-heap on (t, seq): equal times run in scheduling order, so the model is deterministic. */
+class Agenda {
+  private readonly heap: Action[] = [];
+  private seq = 0;
+  push(t: number, run: () => void): void {
+    const h = this.heap;
+    h.push({ t, seq: this.seq++, run });
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (Agenda.less(h[p], h[i])) break;
+      [h[p], h[i]] = [h[i] as Action, h[p] as Action];
+      i = p;
+    }
+  }
+  peek(): Action | undefined {
+    return this.heap[0];
+  }
+  pop(): Action | undefined {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop();
+    if (h.length > 0 && last !== undefined) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && Agenda.less(h[l], h[m])) m = l;
+        if (r < h.length && Agenda.less(h[r], h[m])) m = r;
+        if (m === i) break;
+        [h[m], h[i]] = [h[i] as Action, h[m] as Action];
+        i = m;
+      }
+    }
+    return top;
+  }
+  private static less(a: Action | undefined, b: Action | undefined): boolean {
+    if (a === undefined || b === undefined) return false;
+    return a.t < b.t || (a.t === b.t && a.seq < b.seq);
+  }
+}
+
+/** The model. `advance(t)` runs it up to simulated second t and returns what it emitted. */
+export class CentreModel {
+  readonly options: ResolvedCentreOptions;
+  private readonly rng: Rng;
+  private readonly agenda = new Agenda();
+  private readonly truth = new TruthTracker();
+  private readonly stations: Station[] = [];
+  private readonly freeTrunks = new Set<number>();
+  private readonly queues = new Map<number, Call[]>();
+  private out: CentreEvent[] = [];
+  private now = 0;
+  private nextRef = 1;
+
+  constructor(opts: CentreOptions = {}, startTime?: number) {
+    this.options = resolveCentreOptions(opts, startTime);
+    const o = this.options;
+    this.rng = createRng(o.seed);
+    for (let i = 1; i <= o.trunks; i++) this.freeTrunks.add(i);
+    for (let g = 1; g <= o.groups; g++) this.queues.set(g, []);
+    for (let i = 0; i < o.stations; i++) {
+      const s: Station = {
+        num: String(o.firstStation + i),
+        agentId: i < o.agents ? String(1 + i).padStart(4, '0') : undefined,
+        inService: false, busy: false, wrap: false, dnd: false, unavailable: false,
+        groups: [], call: undefined, ringing: undefined, freeSince: 0,
+      };
+      this.stations.push(s);
+      // Shift start: stations come into service one by one, agents log in over the first minutes.
+      this.at(i % 60, () => { this.stationIn(s); });
+      if (s.agentId !== undefined) {
+        this.at(60 + this.rng.int(0, 240), () => { this.agentLogin(s); });
+        this.at(600 + this.rng.exp(1800), () => { this.agentBreak(s); });
+        this.at(1800 + this.rng.exp(4 * 3600), () => { this.agentRelog(s); });
+      } else {
+        this.at(300 + this.rng.exp(2 * 3600), () => { this.dndCycle(s); });
+        this.at(900 + this.rng.exp(6 * 3600), () => { this.serviceCycle(s); });
+      }
+    }
+    const firstMinute = (60 - (Math.floor(o.startTime / 1000) % 60)) % 60;
+    this.at(firstMinute, () => { this.timeAndDate(); });
+    if (o.arrivalPerHour > 0) this.at(this.rng.exp(3600 / o.arrivalPerHour, 1), () => { this.arrival(); });
+    if (o.outboundPerHour > 0) this.at(60 + this.rng.exp(3600 / o.outboundPerHour, 1), () => { this.outboundCall(); });
+  }
+
+  /** Runs every action up to and including simulated second `until`; returns the events emitted meanwhile. */
+  advance(until: number): CentreEvent[] {
+    this.out = [];
+    for (;;) {
+      const next = this.agenda.peek();
+      if (next === undefined || next.t > until) break;
+      this.agenda.pop();
+      this.now = next.t;
+      next.run();
+    }
+    return this.out;
+  }
+
+  /** The simulated second of the next pending action. */
+  nextTime(): number {
+    return this.agenda.peek()?.t ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** Ground truth at simulated second t (≥ the last advance). */
+  groundTruth(t: number, running: boolean): GroundTruth {
+    let queued = 0;
+    for (const q of this.queues.values()) queued += q.length;
+    return this.truth.snapshot(t, {
+      running,
+      seed: this.options.seed,
+      speed: this.options.speed,
+      asOf: formatPbxTime(this.options.startTime + t * 1000),
+      callsInQueue: queued,
+    });
+  }
+
+  // ---- plumbing ----
+
+  private at(delay: number, run: () => void): void {
+    this.agenda.push(this.now + Math.max(0, Math.round(delay)), run);
+  }
+
+  private emit(acd: AcdWireInput): void {
+    this.truth.events++;
+    this.out.push({ t: this.now, acd: { ...acd, time: formatPbxTime(this.options.startTime + this.now * 1000) } });
+  }
+
+  private trunkOf(c: Call): string {
+    return String(c.trunk);
+  }
+
+  private isFreeAgent(s: Station, group: number): boolean {
+    return s.inService && s.groups.includes(group) && !s.unavailable && !s.busy && !s.wrap && !s.dnd &&
+      s.call === undefined && s.ringing === undefined;
+  }
+
+  private isFreeStation(s: Station): boolean {
+    return s.inService && !s.busy && !s.wrap && s.call === undefined && s.ringing === undefined;
+  }
+
+  // ---- stations and agents ----
+
+  private stationIn(s: Station): void {
+    s.inService = true;
+    s.busy = false;
+    s.freeSince = this.now;
+    this.emit({ code: 84, source: s.num });
+    this.truth.inService(s.num, true, this.now);
+    this.emit({ code: 18, source: s.num });
+    this.serve(s);
+  }
+
+  private agentLogin(s: Station): void {
+    if (s.agentId === undefined || !s.inService) return;
+    const o = this.options;
+    const idx = Number(s.num) - o.firstStation;
+    const primary = (idx % o.groups) + 1;
+    s.groups = [primary];
+    s.unavailable = false;
+    this.emit({ code: 11, source: s.num, data1: primary, data2: s.agentId });
+    this.truth.agentGroup(s.num, primary, true, this.now);
+    if (o.groups > 1 && this.rng.chance(0.5)) {
+      const secondary = ((idx + 1) % o.groups) + 1;
+      s.groups.push(secondary);
+      this.emit({ code: 25, source: s.num, data1: secondary, data2: s.agentId });
+      this.truth.agentGroup(s.num, secondary, true, this.now);
+    }
+    s.freeSince = this.now;
+    this.serve(s);
+  }
+
+  private agentLogout(s: Station): void {
+    const [primary, ...secondary] = s.groups;
+    for (const g of secondary) {
+      this.emit({ code: 26, source: s.num, data1: g });
+      this.truth.agentGroup(s.num, g, false, this.now);
+    }
+    if (primary !== undefined) {
+      this.emit({ code: 12, source: s.num, data1: primary });
+      this.truth.agentGroup(s.num, primary, false, this.now);
+    }
+    s.groups = [];
+  }
+
+  /** An agent goes unavailable (reason digit) for a while, then back. Retried later when busy. */
+  private agentBreak(s: Station): void {
+    if (s.groups.length === 0 || !this.isFreeStation(s) || s.unavailable) {
+      this.at(60, () => { this.agentBreak(s); });
+      return;
+    }
+    const group = s.groups[0] ?? 1;
+    s.unavailable = true;
+    this.emit({ code: 13, source: s.num, data1: this.rng.int(1, 9), data2: group });
+    this.truth.unavailable(s.num, true, this.now);
+    this.at(this.rng.exp(300, 30, 1800), () => {
+      if (!s.unavailable) return;
+      s.unavailable = false;
+      this.emit({ code: 14, source: s.num, data1: '', data2: s.groups[0] ?? group });
+      this.truth.unavailable(s.num, false, this.now);
+      s.freeSince = this.now;
+      this.serve(s);
+      this.at(this.rng.exp(1800, 300), () => { this.agentBreak(s); });
+    });
+  }
+
+  /** Now and then an agent logs out of its groups and back in a few minutes later. */
+  private agentRelog(s: Station): void {
+    if (s.groups.length === 0 || !this.isFreeStation(s) || s.unavailable) {
+      this.at(120, () => { this.agentRelog(s); });
+      return;
+    }
+    this.agentLogout(s);
+    this.at(this.rng.int(300, 900), () => { this.agentLogin(s); });
+    this.at(this.rng.exp(4 * 3600, 3600), () => { this.agentRelog(s); });
+  }
+
+  private dndCycle(s: Station): void {
+    if (!s.inService || s.dnd) {
+      this.at(300, () => { this.dndCycle(s); });
+      return;
+    }
+    s.dnd = true;
+    this.emit({ code: 19, source: s.num });
+    this.at(this.rng.int(120, 900), () => {
+      s.dnd = false;
+      this.emit({ code: 20, source: s.num });
+      this.at(this.rng.exp(2 * 3600, 600), () => { this.dndCycle(s); });
+    });
+  }
+
+  /** A non-agent station goes out of service (82 → 18 → 18, as the real box does) and returns later. */
+  private serviceCycle(s: Station): void {
+    if (!this.isFreeStation(s)) {
+      this.at(300, () => { this.serviceCycle(s); });
+      return;
+    }
+    s.inService = false;
+    this.emit({ code: 82, source: s.num });
+    this.truth.inService(s.num, false, this.now);
+    this.emit({ code: 18, source: s.num });
+    this.emit({ code: 18, source: s.num });
+    this.at(this.rng.int(120, 600), () => {
+      this.stationIn(s);
+      this.at(this.rng.exp(6 * 3600, 1800), () => { this.serviceCycle(s); });
+    });
+  }
+
+  private timeAndDate(): void {
+    const d = new Date(this.options.startTime + this.now * 1000);
+    const mmdd = `${String(d.getMonth() + 1).padStart(2, '0')}${String(d.getDate()).padStart(2, '0')}`;
+    this.emit({ code: 68, data1: mmdd, data2: String(d.getFullYear() % 100).padStart(2, '0') });
+    this.at(60, () => { this.timeAndDate(); });
+  }
+
+  // ---- calls ----
+
+  private takeTrunk(): number | undefined {
+    const free = [...this.freeTrunks].sort((a, b) => a - b);
+    if (free.length === 0) return undefined;
+    const t = this.rng.pick(free);
+    this.freeTrunks.delete(t);
+    return t;
+  }
+
+  private phoneNumber(): string {
+    return `0${String(this.rng.int(1, 9))}${String(this.rng.int(10_000_000, 99_999_999))}`;
+  }
+
+  private arrival(): void {
+    const o = this.options;
+    this.at(this.rng.exp(3600 / o.arrivalPerHour, 1), () => { this.arrival(); });
+    const trunk = this.takeTrunk();
+    if (trunk === undefined) return; // every line busy: the caller hears busy, the PBX reports nothing
+    const call: Call = {
+      ref: this.nextRef++, trunk, inbound: true, group: this.rng.int(1, o.groups), state: 'queued',
+      station: undefined, answeredBy: undefined, number: this.phoneNumber(),
+    };
+    this.truth.offered++;
+    this.emit({ code: 3, callRefId: call.ref, source: this.trunkOf(call), data1: call.group, data2: 5 });
+    if (this.rng.chance(0.7)) {
+      this.emit({ code: 72, callRefId: call.ref, source: this.trunkOf(call), data1: call.number, data2: '' });
+    }
+    const agent = this.freeAgent(call.group);
+    if (agent !== undefined) {
+      this.ring(agent, call);
+      return;
+    }
+    this.emit({ code: 62, callRefId: call.ref, source: this.trunkOf(call), sourceType: 'CO', data1: call.group });
+    this.queues.get(call.group)?.push(call);
+    this.at(this.rng.exp(o.patienceSeconds, 3), () => {
+      if (call.state !== 'queued') return;
+      const q = this.queues.get(call.group) ?? [];
+      q.splice(q.indexOf(call), 1);
+      if (this.rng.chance(0.5)) this.emit({ code: 43, source: this.trunkOf(call), sourceType: 'CO' });
+      this.endCall(call);
+    });
+  }
+
+  private freeAgent(group: number): Station | undefined {
+    let best: Station | undefined;
+    for (const s of this.stations) {
+      if (this.isFreeAgent(s, group) && (best === undefined || s.freeSince < best.freeSince)) best = s;
+    }
+    return best;
+  }
+
+  /** A station became free: give it the oldest queued call of its groups. */
+  private serve(s: Station): void {
+    let pick: Call | undefined;
+    for (const g of s.groups) {
+      const head = this.queues.get(g)?.[0];
+      if (head !== undefined && this.isFreeAgent(s, g) && (pick === undefined || head.ref < pick.ref)) pick = head;
+    }
+    if (pick === undefined) return;
+    const q = this.queues.get(pick.group) ?? [];
+    q.splice(q.indexOf(pick), 1);
+    this.ring(s, pick);
+  }
+
+  private ring(s: Station, call: Call): void {
+    call.state = 'ringing';
+    call.station = s;
+    s.ringing = call;
+    this.emit({ code: 66, callRefId: call.ref, source: s.num, dest: this.trunkOf(call), destType: 'CO', data1: call.group, data2: call.group });
+    const ringFor = this.rng.int(2, 12);
+    if (this.rng.chance(0.08)) {
+      // The caller gives up while the agent's phone rings.
+      this.at(this.rng.int(1, ringFor), () => {
+        s.ringing = undefined;
+        this.emit({ code: 43, source: this.trunkOf(call), sourceType: 'CO', dest: s.num, destType: 'Station' });
+        this.endCall(call);
+        this.emit({ code: 18, source: s.num });
+        s.freeSince = this.now;
+        this.serve(s);
+      });
+      return;
+    }
+    this.at(ringFor, () => { this.answer(s, call); });
+  }
+
+  private answer(s: Station, call: Call): void {
+    s.ringing = undefined;
+    s.call = call;
+    call.state = 'talk';
+    call.answeredBy = s;
+    this.truth.answered++;
+    this.emit({ code: 42, callRefId: call.ref, source: s.num, dest: this.trunkOf(call), destType: 'CO' });
+    this.stationBusy(s, call);
+    const talk = this.rng.exp(this.options.handleSeconds, 10, 6 * this.options.handleSeconds);
+    const r = this.rng.next();
+    if (r < 0.25) this.at(talk * 0.4, () => { this.hold(call, talk * 0.6); });
+    else if (r < 0.31) this.at(talk * 0.5, () => { this.transfer(call, talk * 0.5); });
+    else this.at(talk, () => { this.hangUp(call); });
+  }
+
+  private stationBusy(s: Station, call: Call): void {
+    s.busy = true;
+    this.emit({ code: 17, callRefId: call.ref, source: s.num, dest: this.trunkOf(call), destType: 'CO' });
+    this.truth.busy(s.num, true, this.now);
+  }
+
+  private stationIdle(s: Station): void {
+    s.busy = false;
+    this.emit({ code: 18, source: s.num });
+    this.truth.busy(s.num, false, this.now);
+  }
+
+  private hold(call: Call, rest: number): void {
+    const s = call.station;
+    if (s === undefined || call.state !== 'talk') return;
+    call.state = 'hold';
+    this.emit({ code: 49, callRefId: call.ref, source: s.num, dest: this.trunkOf(call), destType: 'CO' });
+    this.truth.hold(call.ref, true, this.now);
+    const holdFor = this.rng.int(10, 60);
+    const retrieve = (): void => {
+      call.state = 'talk';
+      this.emit({ code: 42, callRefId: call.ref, source: s.num, dest: this.trunkOf(call), destType: 'CO' });
+      this.truth.hold(call.ref, false, this.now);
+      this.at(rest, () => { this.hangUp(call); });
+    };
+    if (this.rng.chance(0.3)) {
+      // Held too long: the PBX recalls the station, which then picks the call up again.
+      this.at(holdFor, () => {
+        this.emit({ code: 50, callRefId: call.ref, source: s.num, dest: this.trunkOf(call), destType: 'CO', data1: 0, data2: 0 });
+        this.truth.hold(call.ref, false, this.now);
+        this.at(this.rng.int(2, 8), retrieve);
+      });
+    } else this.at(holdFor, retrieve);
+  }
+
+  private transfer(call: Call, rest: number): void {
+    const from = call.station;
+    if (from === undefined || call.state !== 'talk') return;
+    const targets = this.stations.filter((x) => x !== from && x.agentId === undefined && this.isFreeStation(x) && !x.dnd);
+    if (targets.length === 0) {
+      this.at(rest, () => { this.hangUp(call); });
+      return;
+    }
+    const to = this.rng.pick(targets);
+    to.ringing = call;
+    this.emit({ code: 58, callRefId: call.ref, source: from.num, dest: to.num, destType: 'Station' });
+    this.emit({ code: 66, callRefId: call.ref, source: to.num, dest: from.num, destType: 'Station', data1: 0, data2: 0 });
+    this.at(this.rng.int(3, 10), () => {
+      this.emit({ code: 70, callRefId: call.ref, source: from.num, dest: to.num, destType: 'Station' });
+      to.ringing = undefined;
+      from.call = undefined;
+      this.stationIdle(from);
+      this.wrapUp(from);
+      to.call = call;
+      call.station = to;
+      this.stationBusy(to, call);
+      this.at(rest, () => { this.hangUp(call); });
+    });
+  }
+
+  private hangUp(call: Call): void {
+    const s = call.station;
+    if (s === undefined || call.state === 'ended') return;
+    this.emit({ code: 44, callRefId: call.ref, source: s.num, dest: this.trunkOf(call), destType: 'CO', data1: 0 });
+    this.endCall(call);
+    s.call = undefined;
+    this.stationIdle(s);
+    if (call.inbound && call.answeredBy === s) this.wrapUp(s);
+    else {
+      s.freeSince = this.now;
+      this.serve(s);
+    }
+  }
+
+  private wrapUp(s: Station): void {
+    if (s.groups.length === 0) {
+      s.freeSince = this.now;
+      return;
+    }
+    s.wrap = true;
+    this.emit({ code: 15, source: s.num });
+    this.truth.wrap(s.num, true, this.now);
+    this.at(this.options.wrapSeconds, () => {
+      if (!s.wrap) return;
+      s.wrap = false;
+      this.emit({ code: 16, source: s.num });
+      this.truth.wrap(s.num, false, this.now);
+      s.freeSince = this.now;
+      this.serve(s);
+    });
+  }
+
+  /** The call is over: free the trunk (2 CO IDLE), close any hold, count an unanswered inbound call as abandoned. */
+  private endCall(call: Call): void {
+    if (call.state === 'ended') return;
+    if (call.inbound && call.answeredBy === undefined) this.truth.abandoned++;
+    call.state = 'ended';
+    this.truth.hold(call.ref, false, this.now);
+    this.emit({ code: 2, source: this.trunkOf(call) });
+    this.freeTrunks.add(call.trunk);
+  }
+
+  private outboundCall(): void {
+    const o = this.options;
+    this.at(this.rng.exp(3600 / o.outboundPerHour, 1), () => { this.outboundCall(); });
+    const free = this.stations.filter((s) => this.isFreeStation(s) && !s.unavailable);
+    if (free.length === 0) return;
+    const trunk = this.takeTrunk();
+    if (trunk === undefined) return;
+    const s = this.rng.pick(free);
+    const call: Call = {
+      ref: this.nextRef++, trunk, inbound: false, group: 0, state: 'talk', station: s, answeredBy: undefined,
+      number: this.phoneNumber(),
+    };
+    s.call = call;
+    this.truth.outbound++;
+    this.emit({ code: 41, callRefId: call.ref, source: s.num, dest: this.trunkOf(call), destType: 'CO' });
+    this.stationBusy(s, call);
+    this.at(this.rng.int(3, 8), () => {
+      this.emit({ code: 67, callRefId: call.ref, source: s.num, dest: this.trunkOf(call), destType: 'CO', data2: call.number });
+      const talk = Math.round(this.rng.exp(o.handleSeconds * 0.7, 5, 4 * o.handleSeconds));
+      this.at(talk, () => {
+        const start = this.now - talk;
+        this.hangUp(call);
+        const dur = this.now - start;
+        const hhmmss = [Math.floor(dur / 3600), Math.floor(dur / 60) % 60, dur % 60].map((n) => String(n).padStart(2, '0')).join('');
+        this.emit({ code: 69, callRefId: call.ref, source: s.num, dest: this.trunkOf(call), destType: 'CO', data1: hhmmss, data2: call.number });
+      });
+    });
+  }
+}
+
+/** The events a centre with these options emits over its first `durationSimSeconds` (pure and deterministic). */
+export function generateCentreEvents(opts: CentreOptions, durationSimSeconds: number): CentreEvent[] {
+  return new CentreModel(opts).advance(durationSimSeconds);
+}
+
+/** The events and the ground truth at the end of a run of `durationSimSeconds` (pure and deterministic). */
+export function simulateCentre(opts: CentreOptions, durationSimSeconds: number): { events: CentreEvent[]; truth: GroundTruth } {
+  const model = new CentreModel(opts);
+  const events = model.advance(durationSimSeconds);
+  return { events, truth: model.groundTruth(durationSimSeconds, false) };
+}
+
+/** Paces a {@link CentreModel} on real timers: simulated seconds = real seconds × speed. */
+export class LiveCentre {
+  private readonly model: CentreModel;
+  private timer: NodeJS.Timeout | undefined;
+  private realStart = 0;
+  private stoppedAt: number | undefined;
+
+  constructor(opts: CentreOptions, private readonly send: (e: AcdWireInput) => void) {
+    this.model = new CentreModel(opts, Date.now());
+  }
+
+  private simNow(): number {
+    if (this.stoppedAt !== undefined) return this.stoppedAt;
+    return ((performance.now() - this.realStart) / 1000) * this.model.options.speed;
+  }
+
+  start(): void {
+    this.realStart = performance.now();
+    this.tick();
+  }
+
+  private tick(): void {
+    this.timer = undefined;
+    if (this.stoppedAt !== undefined) return;
+    const now = this.simNow();
+    for (const e of this.model.advance(Math.floor(now))) this.send(e.acd);
+    const next = this.model.nextTime();
+    const waitMs = ((next - now) / this.model.options.speed) * 1000;
+    this.timer = setTimeout(() => { this.tick(); }, Math.min(1000, Math.max(1, waitMs)));
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.stoppedAt !== undefined) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const now = this.simNow();
+    for (const e of this.model.advance(Math.floor(now))) this.send(e.acd);
+    this.stoppedAt = now;
+  }
+
+  groundTruth(): GroundTruth {
+    const now = this.simNow();
+    if (this.stoppedAt === undefined) for (const e of this.model.advance(Math.floor(now))) this.send(e.acd);
+    return this.model.groundTruth(now, this.stoppedAt === undefined);
+  }
+}

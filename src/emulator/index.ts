@@ -1,0 +1,40 @@
+// Public entry of the emulator (published as `ipecs-rx/emulator`): an independent iPECS Web API peer.
+//
+//   const emu = await startEmulator({ port: 0 });            // HTTPS + WSS, self-signed cert, account acd/acd
+//   // client: GET {emu.baseUrl}/ipxapi/server/v1/users/acd/login (Basic), then WSS {…}/ipxapi with Bearer,
+//   // pinning `ca: emu.certificatePem` or `emu.fingerprint256`
+//   emu.sendAcd({ code: 3, callRefId: 1, source: '6', data1: 8, data2: 5 });   // inject one event
+//   await emu.playScenario('inbound-answered', { speed: 10 });               // res/scenarios/*.ndjson
+//   emu.faults.dropSockets(); await emu.restart({ downMs: 500 });             // faults
+//   emu.startCentre({ seed: 1, speed: 60 }); …; emu.groundTruth();           // simulated centre + truth
+//   await emu.stop();
+//
+// The same controls are served on the same port under /admin/… (local only, no PBX credentials):
+//   GET  /admin/counters, /admin/ground-truth
+//   POST /admin/acd (JSON event or array), /admin/raw[?binary=1] (body verbatim), /admin/burst?n=N,
+//        /admin/scenario?name=N[&speed=S], /admin/centre/start (JSON CentreOptions), /admin/centre/stop,
+//        /admin/restart?downMs=N, /admin/faults/drop-sockets, /admin/faults/half-open?on=1|0,
+//        /admin/faults/refuse-logins?seconds=N, /admin/faults/already-login?on=1|0,
+//        /admin/faults/expire-sessions, /admin/faults/malformed?kind=K[&size=N]
+
+export { startEmulator } from './server.js';
+export type {
+  AgentTruth,
+  CentreOptions,
+  Emulator,
+  EmulatorAccount,
+  EmulatorCounters,
+  EmulatorFaults,
+  EmulatorOptions,
+  GroundTruth,
+  MalformedKind,
+  StationTruth,
+} from './types.js';
+export { acdWireData, formatAcdFrame, formatPbxTime } from './format.js';
+export type { AcdFormatOptions, AcdWireData, AcdWireInput } from './format.js';
+export { loadScenario, parseScenario, resolveScenario, scenariosDir } from './scenario.js';
+export type { ScenarioLine } from './scenario.js';
+export { CentreModel, generateCentreEvents, resolveCentreOptions, simulateCentre } from './centre.js';
+export type { CentreEvent, ResolvedCentreOptions } from './centre.js';
+export { createRng } from './prng.js';
+export type { Rng } from './prng.js';

@@ -1,0 +1,180 @@
+// The emulator's public shapes. Other helpers' tests code against these names: keep them stable.
+
+import type { AcdWireInput } from './format.js';
+
+/** A PBX account the emulator knows: a Web API (`server`) account or a station user (`client` type). */
+export interface EmulatorAccount {
+  readonly userId: string;
+  readonly password: string;
+  readonly kind: 'server' | 'station';
+  /** Server accounts only; all default to true. */
+  readonly privileges?: { readonly acd?: boolean; readonly smdr?: boolean; readonly cti?: boolean };
+}
+
+/** The simulated contact centre's knobs. Times are in simulated seconds. */
+export interface CentreOptions {
+  /** PRNG seed; the same seed (and startTime) gives the same event sequence. Default 1. */
+  readonly seed?: number;
+  /** Simulated seconds per real second (60 = one hour per minute). Default 1. */
+  readonly speed?: number;
+  /** Stations in the building (the first `agents` of them are ACD agents). Default 12. */
+  readonly stations?: number;
+  /** Default 8. */
+  readonly agents?: number;
+  /** ACD groups (bin numbers 1..groups). Default 2. */
+  readonly groups?: number;
+  /** CO lines (1..trunks). Default 8. */
+  readonly trunks?: number;
+  /** Mean inbound arrivals per simulated hour. Default 60. */
+  readonly arrivalPerHour?: number;
+  /** Mean talk time. Default 180. */
+  readonly handleSeconds?: number;
+  /** Wrap-up time. Default 30. */
+  readonly wrapSeconds?: number;
+  /** Mean caller patience in the queue. Default 60. */
+  readonly patienceSeconds?: number;
+  /** Mean outbound calls per simulated hour. Default 12. */
+  readonly outboundPerHour?: number;
+  /** The first station number. Default 1000. */
+  readonly firstStation?: number;
+  /** Epoch ms of simulated second 0 (the PBX clock). Live default: now (whole second); generator default: 2026-01-05 08:00 local. */
+  readonly startTime?: number;
+}
+
+/** How the emulator is started. */
+export interface EmulatorOptions {
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 8743; 0 = a free port (read `.port`). */
+  readonly port?: number;
+  /** Default true (HTTPS + WSS with a fresh self-signed certificate); false = plain HTTP + WS. */
+  readonly tls?: boolean;
+  /** Default: one server account `acd`/`acd` with every privilege. */
+  readonly accounts?: readonly EmulatorAccount[];
+  /** The session timeout reported as `checkConnectionTimer`. Default 120. */
+  readonly sessionTimeoutSeconds?: number;
+  /** Most server accounts logged in at once. Default 3. */
+  readonly maxAccounts?: number;
+  /** After a logout or expiry the account keeps answering "Already Login" this long. Default 0. */
+  readonly alreadyLoginGraceMs?: number;
+  /** Real-box style blanks (spaces) and zero-padded numbers. Default true. */
+  readonly padBlanks?: boolean;
+  /** Code 68 TIME & DATE every minute on the minute (while the centre is off; the centre sends its own). Default true. */
+  readonly timeAndDate?: boolean;
+  /** The simulated contact centre; default false (tests inject events). */
+  readonly centre?: CentreOptions | false;
+  /** Receives one line per notable happening. Never receives a password or token. Default silent. */
+  readonly logger?: (line: string) => void;
+}
+
+/** Seconds per state of one station (simulated seconds). */
+export interface StationTruth {
+  inService: number;
+  idle: number;
+  busy: number;
+  wrap: number;
+}
+
+/** Seconds per state of one agent (simulated seconds). */
+export interface AgentTruth {
+  loggedIn: number;
+  available: number;
+  unavailable: number;
+}
+
+/**
+ * What the simulated centre really did, by the definitions of docs/metrics.md, over the centre's events so
+ * far, open intervals included up to `simSeconds`. Times are simulated seconds (a client clocked on wall
+ * time measures them divided by `speed`).
+ */
+export interface GroundTruth {
+  readonly running: boolean;
+  readonly seed: number;
+  readonly speed: number;
+  /** Simulated seconds since the centre started (the instant open intervals are closed at). */
+  readonly simSeconds: number;
+  /** The PBX time of that instant. */
+  readonly asOf: string;
+  /** Centre events emitted (TIME & DATE included). */
+  readonly events: number;
+  readonly offered: number;
+  readonly answered: number;
+  readonly abandoned: number;
+  readonly outbound: number;
+  readonly stationsInService: number;
+  readonly agentsLoggedIn: number;
+  readonly callsInQueue: number;
+  /** Sums, as the summary's `total…Time` fields. */
+  readonly totals: {
+    readonly loggedIn: number;
+    readonly available: number;
+    readonly unavailable: number;
+    readonly idle: number;
+    readonly busy: number;
+    readonly wrap: number;
+    readonly hold: number;
+  };
+  readonly stations: Readonly<Record<string, StationTruth>>;
+  readonly agents: Readonly<Record<string, AgentTruth>>;
+}
+
+/** Server-side counters, for reliability tests. */
+export interface EmulatorCounters {
+  logins: number;
+  loginFailures: number;
+  alreadyLogin: number;
+  logouts: number;
+  socketsOpened: number;
+  socketsOpen: number;
+  upgradesRefused: number;
+  framesSent: number;
+  sessionsExpired: number;
+}
+
+/** Kinds of hostile frame `faults.sendMalformed` can send. */
+export type MalformedKind = 'invalid-json' | 'not-object' | 'no-event-code' | 'oversized' | 'binary' | 'invalid-utf8';
+
+/** Fault injection. */
+export interface EmulatorFaults {
+  /** Kills every open WebSocket abruptly (the client sees 1006). Sessions stay. */
+  dropSockets(): void;
+  /** On: open sockets (and new ones) get nothing, and pings go unanswered; TCP stays open. Off: back to normal. */
+  halfOpen(on: boolean): void;
+  /** Every login gets 503 for this many seconds. */
+  refuseLogins(seconds: number): void;
+  /** On: every login gets 401 "Already Login". */
+  alreadyLogin(on: boolean): void;
+  /** "Log out other users": drops every session and kills its sockets. */
+  expireSessions(): void;
+  /** One hostile frame to every open socket. `size` is the oversized frame's byte length (default 2 MiB). */
+  sendMalformed(kind: MalformedKind, size?: number): void;
+}
+
+/** A running emulator. */
+export interface Emulator {
+  readonly host: string;
+  readonly port: number;
+  readonly tls: boolean;
+  /** `https://127.0.0.1:PORT` (or `http://…` when tls is false). */
+  readonly baseUrl: string;
+  /** The self-signed certificate (PEM), '' when tls is false. Pin it with `ca`. */
+  readonly certificatePem: string;
+  /** SHA-256 fingerprint as node's `X509Certificate.fingerprint256` (`AA:BB:…`), '' when tls is false. */
+  readonly fingerprint256: string;
+  /** One ACD event to every open socket of an ACD-privileged server account. */
+  sendAcd(event: AcdWireInput): void;
+  /** A frame, verbatim, to every open socket. */
+  sendRaw(frame: string | Buffer, opts?: { binary?: boolean }): void;
+  /** Plays an NDJSON scenario (a name in res/scenarios or a path); resolves when the last event is sent. */
+  playScenario(nameOrPath: string, opts?: { speed?: number }): Promise<void>;
+  startCentre(opts?: CentreOptions): void;
+  stopCentre(): void;
+  groundTruth(): GroundTruth;
+  counters(): EmulatorCounters;
+  readonly faults: EmulatorFaults;
+  /** n ACD events as fast as the sockets drain. */
+  burst(n: number): Promise<{ sent: number; ms: number }>;
+  /** Kills every socket, drops every session, stops listening for `downMs`, then listens on the same port. */
+  restart(opts?: { downMs?: number }): Promise<void>;
+  stop(): Promise<void>;
+}

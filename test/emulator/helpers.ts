@@ -1,0 +1,77 @@
+// Test helpers that talk to the emulator with plain axios and ws only (never client code).
+import axios, { type AxiosResponse } from 'axios';
+import * as https from 'node:https';
+import WebSocket from 'ws';
+import type { Emulator } from '../../src/emulator/index.js';
+
+/** An axios instance pinned to the emulator's certificate that never throws on a status. */
+export function httpClient(emu: Emulator): ReturnType<typeof axios.create> {
+  return axios.create({
+    baseURL: emu.baseUrl,
+    httpsAgent: emu.tls ? new https.Agent({ ca: emu.certificatePem, keepAlive: false }) : undefined,
+    validateStatus: () => true,
+    transformResponse: (x: unknown) => x, // keep the raw body text
+    timeout: 10_000,
+  });
+}
+
+/** Parses a raw response body. */
+export function body(res: AxiosResponse): unknown {
+  return typeof res.data === 'string' && res.data !== '' ? JSON.parse(res.data) : res.data;
+}
+
+/** Logs in with Basic auth; returns the response. */
+export function login(emu: Emulator, user = 'acd', password = 'acd', type: 'server' | 'client' = 'server'): Promise<AxiosResponse> {
+  return httpClient(emu).get(`/ipxapi/${type}/v1/users/${user}/login`, { auth: { username: user, password } });
+}
+
+/** Logs in and returns the token, failing the test on anything but 200. */
+export async function token(emu: Emulator, user = 'acd', password = 'acd', type: 'server' | 'client' = 'server'): Promise<string> {
+  const res = await login(emu, user, password, type);
+  if (res.status !== 200) throw new Error(`login ${user}: ${res.status} ${String(res.data)}`);
+  return (body(res) as { token: string }).token;
+}
+
+/** A WebSocket that records every frame it receives. */
+export interface Recorder {
+  readonly ws: WebSocket;
+  readonly frames: (string | Buffer)[];
+  readonly texts: () => string[];
+  readonly closed: Promise<{ code: number }>;
+  /** Error codes the ws client raised (e.g. `WS_ERR_INVALID_UTF8`). */
+  readonly errors: string[];
+}
+
+/** Opens a socket to `path` with a bearer token; resolves when open, rejects with the HTTP status on refusal. */
+export function openSocket(emu: Emulator, tok: string | undefined, path = '/ipxapi', scheme = 'Bearer'): Promise<Recorder> {
+  const url = `${emu.tls ? 'wss' : 'ws'}://127.0.0.1:${emu.port}${path}`;
+  const headers: Record<string, string> = tok === undefined ? {} : { Authorization: `${scheme} ${tok}` };
+  const ws = new WebSocket(url, { headers, ...(emu.tls ? { ca: emu.certificatePem } : {}) });
+  const frames: (string | Buffer)[] = [];
+  ws.on('message', (data, isBinary) => {
+    const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+    frames.push(isBinary ? buf : buf.toString('utf8'));
+  });
+  const closed = new Promise<{ code: number }>((resolve) => { ws.on('close', (code) => { resolve({ code }); }); });
+  const errors: string[] = [];
+  ws.on('error', (e: Error & { code?: string }) => { errors.push(e.code ?? e.message); });
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => { resolve({ ws, frames, closed, errors, texts: () => frames.filter((f): f is string => typeof f === 'string') }); });
+    ws.once('unexpected-response', (_req, res) => { reject(new Error(`status ${res.statusCode ?? 0}`)); res.resume(); ws.terminate(); });
+    ws.once('error', (e) => { reject(e); });
+  });
+}
+
+/** Polls `check` until it is true or `ms` pass (real sockets: generous deadline). */
+export async function waitFor(check: () => boolean, ms = 10_000, what = 'condition'): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** The `data` objects of the ACD frames a recorder got. */
+export function acdData(rec: Recorder): Record<string, unknown>[] {
+  return rec.texts().map((t) => (JSON.parse(t) as { data: Record<string, unknown> }).data);
+}
