@@ -33,3 +33,20 @@ export type ConnectionState =
   | { readonly kind: 'backoff'; readonly at: number; readonly attempt: number; readonly delayMs: number; readonly reason: CloseReason; readonly detail: string }
   | { readonly kind: 'closed'; readonly at: number; readonly reason: CloseReason; readonly detail: string; readonly code?: number }
   | { readonly kind: 'gap'; readonly at: number; readonly from: number; readonly to: number };
+
+/** What the socket box can do to a live socket (handed to the heartbeat). */
+export interface SocketHandle {
+  /** Sends a WebSocket ping frame. */
+  ping(): void;
+  /** Destroys the socket at once, without the closing handshake (dead-peer handling). */
+  terminate(): void;
+}
+
+/**
+ * The inner events of one socket subscription: `open` once, then frames and pongs. Liveness (the heartbeat) is
+ * driven by `frame` and `pong` only, i.e. by what was received.
+ */
+export type SocketEvent =
+  | { readonly kind: 'open'; readonly at: number; readonly url: string; readonly handle: SocketHandle }
+  | { readonly kind: 'frame'; readonly frame: RawFrame }
+  | { readonly kind: 'pong'; readonly at: number };
