@@ -1,0 +1,54 @@
+// summary$ as a stream (metrics.md §3): initial value, emission after figure-changing events only, ticks while an
+// interval is open, never two equal summaries in a row, the latest replayed to a late subscriber.
+import { describe, it } from 'vitest';
+import { map } from 'rxjs';
+import { runMarbles } from './helpers/run-marbles.js';
+import { ev, TEST_METRICS } from './helpers/acd-event-builders.js';
+import { summaryOf } from './helpers/metrics-marbles.js';
+import type { AcdSummary } from '../src/metrics/types.js';
+
+const calls = (s: AcdSummary): string => `${String(s.activeCalls)} active, ${String(s.callsInQueue)} queued, wait ${String(s.longestWaitTime)}`;
+
+describe('summary$', () => {
+  it('emits at subscription, after events that change a figure, and on ticks only while an interval is open', () => {
+    runMarbles(({ cold, expectObservable, scheduler }) => {
+      const e = {
+        r: ev(3, { ref: 1, src: 'co:1' }), // a call rings: activeCalls 1
+        q: ev(62, { ref: 1, src: 'co:1', d1: '1' }), // it is queued: the wait is an open interval
+        t: ev(68, { d1: '1127', d2: '26' }), // TIME & DATE changes no figure: no emission
+        x: ev(2, { src: 'co:1' }), // CO IDLE ends it: nothing open, ticks fall silent
+      };
+      const events = cold('        500ms (rq) 996ms t 999ms x 1499ms |', e);
+      // Ticks every tickMs (1 s) on the subscription's phase: 1000 and 2000 move the wait; 3000 and 4000 change nothing.
+      const expected = '      i 499ms (rq) 496ms a 999ms b 499ms x 1499ms |';
+      expectObservable(summaryOf(events, scheduler, TEST_METRICS).summary$.pipe(map(calls))).toBe(expected, {
+        i: '0 active, 0 queued, wait 0',
+        r: '1 active, 0 queued, wait 0',
+        q: '1 active, 1 queued, wait 0',
+        a: '1 active, 1 queued, wait 0.5',
+        b: '1 active, 1 queued, wait 1.5',
+        x: '0 active, 0 queued, wait 0',
+      });
+    });
+  });
+
+  it('replays the latest summary to a late subscriber, at once', () => {
+    runMarbles(({ cold, expectObservable, scheduler }) => {
+      const events = cold('100ms r 1999ms |', { r: ev(3, { ref: 1, src: 'co:1' }) });
+      const summary$ = summaryOf(events, scheduler).summary$.pipe(map((s) => s.activeCalls));
+      const n = { z: 0, o: 1 };
+      expectObservable(summary$, '^ 1500ms !').toBe('z 99ms o', n);
+      // Subscribed at 700 ms: gets the value of 100 ms immediately.
+      expectObservable(summary$, '700ms ^ 500ms !').toBe('700ms o', n);
+    });
+  });
+
+  it('never emits two equal summaries in a row, even when several events arrive', () => {
+    runMarbles(({ cold, expectObservable, scheduler }) => {
+      // 1 CO BUSY and 68 TIME & DATE touch no figure; only the 3 does.
+      const e = { b: ev(1, { ref: 1, src: 'co:1' }), t: ev(68), r: ev(3, { ref: 1, src: 'co:1' }) };
+      const events = cold('10ms b 9ms t 9ms r 9ms t 9ms |', e);
+      expectObservable(summaryOf(events, scheduler).summary$.pipe(map((s) => s.activeCalls))).toBe('z 29ms o 19ms |', { z: 0, o: 1 });
+    });
+  });
+});

@@ -1,0 +1,789 @@
+// The metrics reducer: metrics.md §2 (entities and states), §4 (reset) and §5 (transitions), event by event.
+//
+// One rule per branch, in the words of metrics.md. Durations use `at` only. The state is updated in place and
+// returned (see types.ts); `lastChanges` lists the transitions of the last input.
+
+import type { AcdEvent, Party } from '../protocol/acd-event.js';
+import { numericField } from '../protocol/acd-event.js';
+import type { MetricsConfig } from '../config/config.js';
+import type {
+  CallDirection,
+  CallEntity,
+  CallRecord,
+  Change,
+  ChangeKind,
+  GroupRecord,
+  MetricsInput,
+  MetricsState,
+  StationRecord,
+} from './types.js';
+
+const NO_CHANGES: readonly Change[] = Object.freeze([]);
+
+/** Expired calls are looked for at least this often, even without ticks (memory stays bounded). */
+const SWEEP_EVERY_MS = 60_000;
+
+/** A fresh state for a period starting at `at` (connect). */
+export function initialMetricsState(config: MetricsConfig, at: number): MetricsState {
+  return {
+    config,
+    periodStart: at,
+    at,
+    stations: new Map(),
+    trunks: new Map(),
+    calls: new Map(),
+    callByTrunk: new Map(),
+    callByStation: new Map(),
+    groups: new Map(),
+    stationsConnected: 0,
+    busyStations: 0,
+    agentsLoggedIn: 0,
+    activeCalls: 0,
+    callsInQueue: 0,
+    totalInboundCalls: 0,
+    totalAnsweredCalls: 0,
+    totalAbandonedCalls: 0,
+    totalOutboundCalls: 0,
+    shortAbandons: 0,
+    answeredWithinServiceLevel: 0,
+    speedOfAnswerMs: 0,
+    handleTalkMs: 0,
+    holdMs: 0,
+    expiredCalls: 0,
+    expiredCallsTotal: 0,
+    lastSweep: at,
+    version: 0,
+    lastChanges: NO_CHANGES,
+  };
+}
+
+/** Group numbers compare as numbers: `"0008"` and `"8"` are one group. Blank stays blank. */
+export function normalizeGroup(s: string): string {
+  if (s === '') return '';
+  if (/^\d+$/.test(s)) return String(Number(s));
+  return s;
+}
+
+/** A group number that names an ACD group: not blank and not `0` (§6.3: 0 = not an ACD call). */
+function acdGroup(s: string): string | undefined {
+  const g = normalizeGroup(s);
+  return g === '' || g === '0' ? undefined : g;
+}
+
+// ---- the per-input context: changes are collected, figures filled in after the whole input ----
+
+interface MutableChange {
+  kind: ChangeKind;
+  event: AcdEvent;
+  entity: unknown;
+  figure: number;
+}
+
+function emit(s: MetricsState, kind: ChangeKind, event: AcdEvent, entity: unknown): void {
+  const list = s.lastChanges === NO_CHANGES ? [] : (s.lastChanges as unknown as MutableChange[]);
+  list.push({ kind, event, entity, figure: 0 });
+  s.lastChanges = list as unknown as readonly Change[];
+}
+
+function figureOf(s: MetricsState, kind: ChangeKind): number {
+  switch (kind) {
+    case 'newCall':
+      return s.totalInboundCalls;
+    case 'callDisconnected':
+      return s.activeCalls;
+    case 'callAnswered':
+      return s.totalAnsweredCalls;
+    case 'callWaiting':
+      return s.callsInQueue;
+    case 'agentLoggedIn':
+    case 'agentLoggedOut':
+      return s.agentsLoggedIn;
+    case 'stationConnected':
+    case 'stationDisconnected':
+      return s.stationsConnected;
+    case 'stationBusy':
+      return s.busyStations;
+  }
+}
+
+// ---- stations ----
+
+function newStation(number: string, at: number): StationRecord {
+  return {
+    number,
+    inService: false,
+    heldOut: false,
+    busy: false,
+    ringingCall: undefined,
+    dnd: false,
+    forward: false,
+    wrapSince: undefined,
+    serviceMark: at,
+    idleMs: 0,
+    busyMs: 0,
+    wrapMs: 0,
+    groups: new Set(),
+    agentId: '',
+    available: false,
+    agentMark: at,
+    loggedInMs: 0,
+    availMs: 0,
+    unavailMs: 0,
+    supervisorOf: new Set(),
+  };
+}
+
+/** Closes the open idle/busy interval at `at` (and opens the next one there). */
+function closeService(st: StationRecord, at: number): void {
+  if (st.inService) {
+    const d = at - st.serviceMark;
+    if (d > 0) {
+      if (st.busy) st.busyMs += d;
+      else st.idleMs += d;
+    }
+  }
+  st.serviceMark = at;
+}
+
+/** Closes the open logged-in/available/unavailable interval at `at`. */
+function closeAgent(st: StationRecord, at: number): void {
+  if (st.groups.size > 0) {
+    const d = at - st.agentMark;
+    if (d > 0) {
+      st.loggedInMs += d;
+      if (st.available) st.availMs += d;
+      else st.unavailMs += d;
+    }
+  }
+  st.agentMark = at;
+}
+
+function endWrap(s: MetricsState, st: StationRecord, at: number): void {
+  if (st.wrapSince === undefined) return;
+  const d = at - st.wrapSince;
+  if (d > 0) st.wrapMs += d;
+  st.wrapSince = undefined;
+  s.version++;
+}
+
+function enterService(s: MetricsState, st: StationRecord, at: number, ev: AcdEvent): void {
+  st.heldOut = false;
+  if (st.inService) return;
+  st.inService = true;
+  st.busy = false; // a station entering service is idle
+  st.serviceMark = at;
+  s.stationsConnected++;
+  s.version++;
+  emit(s, 'stationConnected', ev, { station: st.number });
+}
+
+function leaveService(s: MetricsState, st: StationRecord, at: number, ev: AcdEvent): void {
+  st.heldOut = true;
+  if (!st.inService) return;
+  closeService(st, at);
+  if (st.busy) s.busyStations--;
+  st.busy = false;
+  st.inService = false;
+  s.stationsConnected--;
+  s.version++;
+  emit(s, 'stationDisconnected', ev, { station: st.number });
+}
+
+/** The station record, registering a never-seen station as in service (implicit registration, §2). */
+function seen(s: MetricsState, number: string, at: number, ev: AcdEvent): StationRecord {
+  let st = s.stations.get(number);
+  if (st === undefined) {
+    st = newStation(number, at);
+    s.stations.set(number, st);
+    enterService(s, st, at, ev);
+  }
+  return st;
+}
+
+/** The station record without implicit registration (81–84 decide the service state themselves). */
+function tracked(s: MetricsState, number: string, at: number): StationRecord {
+  let st = s.stations.get(number);
+  if (st === undefined) {
+    st = newStation(number, at);
+    s.stations.set(number, st);
+    s.version++;
+  }
+  return st;
+}
+
+function setBusy(s: MetricsState, st: StationRecord, busy: boolean, at: number, ev: AcdEvent): void {
+  if (st.busy === busy) return;
+  closeService(st, at);
+  st.busy = busy;
+  s.version++;
+  if (!st.inService) return;
+  if (busy) {
+    s.busyStations++;
+    emit(s, 'stationBusy', ev, { station: st.number });
+  } else {
+    s.busyStations--;
+  }
+}
+
+function stopRinging(s: MetricsState, st: StationRecord): void {
+  if (st.ringingCall === undefined) return;
+  const call = s.calls.get(st.ringingCall);
+  if (call !== undefined && call.ringingStation === st.number) call.ringingStation = undefined;
+  st.ringingCall = undefined;
+  s.version++;
+}
+
+function stopRingingAt(s: MetricsState, number: string): void {
+  const st = s.stations.get(number);
+  if (st !== undefined) stopRinging(s, st);
+}
+
+// ---- agents ----
+
+function groupRecord(s: MetricsState, group: string): GroupRecord {
+  let g = s.groups.get(group);
+  if (g === undefined) {
+    g = { group, agents: new Set(), supervisors: new Set(), inbound: 0, answered: 0, abandoned: 0 };
+    s.groups.set(group, g);
+    s.version++; // a new row of the per-group breakdown
+  }
+  return g;
+}
+
+function agentLogin(s: MetricsState, st: StationRecord, rawGroup: string, agentId: string, at: number, ev: AcdEvent): void {
+  const group = normalizeGroup(rawGroup);
+  if (group === '' || st.groups.has(group)) return;
+  const wasLoggedIn = st.groups.size > 0;
+  closeAgent(st, at);
+  st.groups.add(group);
+  groupRecord(s, group).agents.add(st.number);
+  if (agentId !== '') st.agentId = agentId;
+  s.version++;
+  if (wasLoggedIn) return;
+  st.available = true; // an agent is available at login
+  s.agentsLoggedIn++;
+  emit(s, 'agentLoggedIn', ev, { station: st.number, group, agentId: st.agentId });
+}
+
+function agentLogout(s: MetricsState, st: StationRecord, group: string, at: number, ev: AcdEvent): void {
+  if (!st.groups.has(group)) return;
+  closeAgent(st, at);
+  st.groups.delete(group);
+  s.groups.get(group)?.agents.delete(st.number);
+  s.version++;
+  if (st.groups.size > 0) return;
+  s.agentsLoggedIn--;
+  endWrap(s, st, at); // logout from the last group ends wrap-up
+  emit(s, 'agentLoggedOut', ev, { station: st.number, group, agentId: st.agentId });
+}
+
+function setAvailable(s: MetricsState, st: StationRecord, available: boolean, at: number): void {
+  if (st.groups.size === 0 || st.available === available) return;
+  closeAgent(st, at);
+  st.available = available;
+  s.version++;
+}
+
+// ---- calls ----
+
+function callEntity(c: CallRecord): CallEntity {
+  const e: { key: string; direction: 'inbound' | 'outbound'; trunk?: string; station?: string; group?: string } = {
+    key: c.key,
+    direction: c.direction === 'outbound' ? 'outbound' : 'inbound',
+  };
+  if (c.trunk !== undefined) e.trunk = c.trunk;
+  const station = c.station ?? c.ringingStation;
+  if (station !== undefined) e.station = station;
+  if (c.group !== undefined) e.group = c.group;
+  return e;
+}
+
+function createCall(s: MetricsState, key: string, direction: CallDirection, at: number): CallRecord {
+  const c: CallRecord = {
+    key,
+    direction,
+    createdAt: at,
+    trunk: undefined,
+    station: undefined,
+    ringingStation: undefined,
+    group: undefined,
+    groupCounted: false,
+    queueGroup: undefined,
+    queuedAt: at,
+    answeredAt: undefined,
+    talkMark: at,
+    holdSince: undefined,
+  };
+  s.calls.set(key, c);
+  s.version++;
+  if (direction !== 'internal') s.activeCalls++;
+  return c;
+}
+
+function setTrunk(s: MetricsState, c: CallRecord, trunk: string | undefined): void {
+  if (trunk === undefined) return;
+  c.trunk = trunk;
+  s.callByTrunk.set(trunk, c);
+}
+
+function setStation(s: MetricsState, c: CallRecord, station: string): void {
+  if (c.station !== undefined && c.station !== station && s.callByStation.get(c.station) === c) s.callByStation.delete(c.station);
+  c.station = station;
+  s.callByStation.set(station, c);
+  s.version++;
+}
+
+function setGroup(s: MetricsState, c: CallRecord, group: string | undefined): void {
+  if (group === undefined || c.group !== undefined) return;
+  c.group = group;
+  s.version++;
+  if (c.direction === 'inbound' && !c.groupCounted) {
+    c.groupCounted = true;
+    groupRecord(s, group).inbound++;
+  }
+}
+
+function closeHold(s: MetricsState, c: CallRecord, at: number): void {
+  if (c.holdSince === undefined) return;
+  const d = at - c.holdSince;
+  if (d > 0) s.holdMs += d;
+  c.holdSince = undefined;
+  s.version++;
+}
+
+function dequeue(s: MetricsState, c: CallRecord): void {
+  if (c.queueGroup === undefined) return;
+  c.queueGroup = undefined;
+  s.callsInQueue--;
+  s.version++;
+}
+
+/** Forgets a call: indexes, queue, ringing station. Hold is closed by the caller. */
+function forget(s: MetricsState, c: CallRecord): void {
+  dequeue(s, c);
+  if (c.trunk !== undefined && s.callByTrunk.get(c.trunk) === c) s.callByTrunk.delete(c.trunk);
+  if (c.station !== undefined && s.callByStation.get(c.station) === c) s.callByStation.delete(c.station);
+  if (c.ringingStation !== undefined) {
+    if (s.callByStation.get(c.ringingStation) === c) s.callByStation.delete(c.ringingStation);
+    const st = s.stations.get(c.ringingStation);
+    if (st !== undefined && st.ringingCall === c.key) st.ringingCall = undefined;
+  }
+  s.calls.delete(c.key);
+  if (c.direction !== 'internal') s.activeCalls--;
+  s.version++;
+}
+
+function endCall(s: MetricsState, c: CallRecord, at: number, ev: AcdEvent): void {
+  closeHold(s, c, at);
+  if (c.direction === 'inbound') {
+    if (c.answeredAt !== undefined) {
+      const d = at - c.talkMark;
+      if (d > 0) s.handleTalkMs += d;
+    } else {
+      // an inbound call that ends unanswered is abandoned
+      s.totalAbandonedCalls++;
+      if (at - c.createdAt <= s.config.shortAbandonSeconds * 1000) s.shortAbandons++;
+      if (c.group !== undefined) groupRecord(s, c.group).abandoned++;
+    }
+  }
+  forget(s, c);
+  if (c.direction !== 'internal') emit(s, 'callDisconnected', ev, callEntity(c));
+}
+
+function trunkOf(ev: AcdEvent): string | undefined {
+  if (ev.source?.type === 'co') return ev.source.number;
+  if (ev.dest?.type === 'co') return ev.dest.number;
+  return undefined;
+}
+
+function stationParty(p: Party | undefined): string | undefined {
+  return p?.type === 'station' ? p.number : undefined;
+}
+
+/**
+ * The open call an event names: by callRefId; else (no callRefId) the open call on its trunk, then the open
+ * call ringing at or connected to its station (`ringingOnly`: ringing only, for 43). An event with a
+ * callRefId that no open call has matches only a call its trunk created without one (`co:<n>`).
+ */
+function matchCall(s: MetricsState, ev: AcdEvent, ringingOnly = false): CallRecord | undefined {
+  const id = ev.callRefId;
+  if (id !== undefined) {
+    const c = s.calls.get(String(id));
+    if (c !== undefined) return c;
+  }
+  const trunk = trunkOf(ev);
+  if (trunk !== undefined) {
+    const c = s.callByTrunk.get(trunk);
+    if (c !== undefined && (id === undefined || c.key.startsWith('co:'))) return c;
+  }
+  if (id !== undefined) return undefined;
+  return callAtStation(s, stationParty(ev.source), ringingOnly) ?? callAtStation(s, stationParty(ev.dest), ringingOnly);
+}
+
+/** The open call ringing at (or, unless `ringingOnly`, connected to) a station. */
+function callAtStation(s: MetricsState, n: string | undefined, ringingOnly: boolean): CallRecord | undefined {
+  if (n === undefined) return undefined;
+  if (!ringingOnly) {
+    const c = s.callByStation.get(n);
+    // The index may still name a call the station no longer has (rung elsewhere, answered by another): open calls only.
+    return c !== undefined && s.calls.get(c.key) === c ? c : undefined;
+  }
+  const key = s.stations.get(n)?.ringingCall;
+  return key === undefined ? undefined : s.calls.get(key);
+}
+
+// ---- the event handlers ----
+
+function onEvent(s: MetricsState, ev: AcdEvent): void {
+  const at = ev.at;
+  const code = ev.code;
+  const src = stationParty(ev.source);
+  const dst = stationParty(ev.dest);
+
+  // Implicit registration first (§2): any station named by any event but 81–84, whose own effect decides.
+  const serviceCode = code >= 81 && code <= 84;
+  if (!serviceCode) {
+    if (src !== undefined) seen(s, src, at, ev);
+    if (dst !== undefined) seen(s, dst, at, ev);
+  }
+  const st = src === undefined ? undefined : serviceCode ? tracked(s, src, at) : seen(s, src, at, ev);
+
+  switch (code) {
+    case 1: {
+      const t = trunkOf(ev);
+      if (t !== undefined) setTrunkState(s, t, 'busy');
+      return;
+    }
+    case 2: {
+      const t = ev.source?.type === 'co' ? ev.source.number : trunkOf(ev);
+      if (t === undefined) return;
+      setTrunkState(s, t, 'idle');
+      const c = s.callByTrunk.get(t);
+      if (c !== undefined) endCall(s, c, at, ev);
+      return;
+    }
+    case 3:
+      onInRing(s, ev, at);
+      return;
+    case 11:
+    case 25:
+      if (st !== undefined) agentLogin(s, st, ev.data1, ev.data2, at, ev);
+      return;
+    case 12:
+    case 26:
+      if (st !== undefined) agentLogout(s, st, normalizeGroup(ev.data1), at, ev);
+      return;
+    case 13:
+      if (st !== undefined) setAvailable(s, st, false, at);
+      return;
+    case 14:
+      if (st !== undefined) setAvailable(s, st, true, at);
+      return;
+    case 15:
+      if (st !== undefined && st.wrapSince === undefined) {
+        st.wrapSince = at;
+        s.version++;
+      }
+      return;
+    case 16:
+      if (st !== undefined) endWrap(s, st, at);
+      return;
+    case 17:
+      if (st !== undefined) {
+        stopRinging(s, st);
+        setBusy(s, st, true, at, ev);
+      }
+      return;
+    case 18:
+      if (st !== undefined) {
+        stopRinging(s, st);
+        setBusy(s, st, false, at, ev);
+      }
+      return;
+    case 19:
+    case 20:
+      if (st !== undefined && st.dnd !== (code === 19)) {
+        st.dnd = code === 19;
+        s.version++;
+      }
+      return;
+    case 21:
+    case 22:
+      if (st !== undefined && st.forward !== (code === 21)) {
+        st.forward = code === 21;
+        s.version++;
+      }
+      return;
+    case 23:
+    case 24: {
+      const g = normalizeGroup(ev.data1);
+      if (st === undefined || g === '') return;
+      if (code === 23 && !st.supervisorOf.has(g)) {
+        st.supervisorOf.add(g);
+        groupRecord(s, g).supervisors.add(st.number);
+        s.version++;
+      } else if (code === 24 && st.supervisorOf.has(g)) {
+        st.supervisorOf.delete(g);
+        s.groups.get(g)?.supervisors.delete(st.number);
+        s.version++;
+      }
+      return;
+    }
+    case 41:
+    case 67:
+      onSeize(s, ev, at, src, dst);
+      return;
+    case 42:
+      onAnswer(s, ev, at, src, dst);
+      return;
+    case 43: {
+      const c = matchCall(s, ev, true);
+      if (c !== undefined) endCall(s, c, at, ev);
+      return;
+    }
+    case 44: {
+      if (numericField(ev.data1) === 3) {
+        // a conference leg leaving: the call goes on, but a 44 still closes its hold interval
+        const c = matchCall(s, ev);
+        if (c !== undefined) closeHold(s, c, at);
+        return;
+      }
+      if (src !== undefined) stopRingingAt(s, src);
+      if (dst !== undefined) stopRingingAt(s, dst);
+      const c = matchCall(s, ev);
+      if (c !== undefined) endCall(s, c, at, ev);
+      return;
+    }
+    case 49: {
+      const c = matchCall(s, ev);
+      if (c !== undefined && c.holdSince === undefined) {
+        c.holdSince = at;
+        s.version++;
+      }
+      return;
+    }
+    case 50: {
+      const c = matchCall(s, ev);
+      if (c !== undefined) closeHold(s, c, at);
+      return;
+    }
+    case 62:
+      onQueue(s, ev, at);
+      return;
+    case 66:
+      if (st !== undefined) onStationRing(s, ev, st, at);
+      return;
+    case 70: {
+      const c = matchCall(s, ev);
+      if (c !== undefined && dst !== undefined) setStation(s, c, dst); // after 70 the call belongs to the destination
+      return;
+    }
+    case 81:
+    case 84:
+      if (st !== undefined) enterService(s, st, at, ev);
+      return;
+    case 82:
+      if (st === undefined) return;
+      for (const g of [...st.groups]) agentLogout(s, st, g, at, ev); // 82 logs the agent out of every group
+      endWrap(s, st, at);
+      leaveService(s, st, at, ev);
+      return;
+    case 83:
+      if (st !== undefined) leaveService(s, st, at, ev);
+      return;
+    default:
+      return; // 58 (transfer hold is not hold), informational and unknown codes: no figure
+  }
+}
+
+function setTrunkState(s: MetricsState, number: string, state: 'busy' | 'idle' | 'ringing'): void {
+  const t = s.trunks.get(number);
+  if (t === undefined) s.trunks.set(number, { number, state });
+  else t.state = state;
+}
+
+function onInRing(s: MetricsState, ev: AcdEvent, at: number): void {
+  const trunk = ev.source?.type === 'co' ? ev.source.number : trunkOf(ev);
+  if (trunk !== undefined) setTrunkState(s, trunk, 'ringing');
+  const key = ev.callRefId !== undefined ? String(ev.callRefId) : trunk !== undefined ? `co:${trunk}` : undefined;
+  if (key === undefined) return;
+  let c = s.calls.get(key);
+  if (c === undefined) {
+    // the first 3 for its key creates the inbound call; later 3s (group ring, UCD ring) are the same call
+    c = createCall(s, key, 'inbound', at);
+    s.totalInboundCalls++;
+    setTrunk(s, c, trunk);
+    setGroup(s, c, acdGroup(ev.data1));
+    emit(s, 'newCall', ev, callEntity(c));
+    return;
+  }
+  if (c.trunk === undefined) setTrunk(s, c, trunk);
+  setGroup(s, c, acdGroup(ev.data1));
+}
+
+function onSeize(s: MetricsState, ev: AcdEvent, at: number, src: string | undefined, dst: string | undefined): void {
+  if (src === undefined) return;
+  const coDest = ev.dest?.type === 'co' ? ev.dest.number : undefined;
+  if (coDest !== undefined) {
+    // outbound: station source, CO destination, once per key
+    const key = ev.callRefId !== undefined ? String(ev.callRefId) : `co:${coDest}`;
+    const c = s.calls.get(key);
+    if (c === undefined) {
+      const n = createCall(s, key, 'outbound', at);
+      s.totalOutboundCalls++;
+      setTrunk(s, n, coDest);
+      setStation(s, n, src);
+    } else if (c.direction === 'internal') {
+      c.direction = 'outbound';
+      s.activeCalls++;
+      s.totalOutboundCalls++;
+      setTrunk(s, c, coDest);
+      s.version++;
+    }
+    return;
+  }
+  if (ev.code === 41 && dst !== undefined && ev.callRefId !== undefined) {
+    // internal (station to station): tracked for hold, counted in no total
+    const key = String(ev.callRefId);
+    if (!s.calls.has(key)) setStation(s, createCall(s, key, 'internal', at), src);
+  }
+}
+
+function onAnswer(s: MetricsState, ev: AcdEvent, at: number, src: string | undefined, dst: string | undefined): void {
+  const c = matchCall(s, ev);
+  if (c === undefined) return;
+  closeHold(s, c, at);
+  dequeue(s, c);
+  const ringing = c.ringingStation;
+  const answering = ringing !== undefined && (ringing === src || ringing === dst) ? ringing : (dst ?? src);
+  if (ringing !== undefined) {
+    const r = s.stations.get(ringing);
+    if (r !== undefined) stopRinging(s, r);
+    c.ringingStation = undefined;
+  }
+  if (answering !== undefined && c.station !== answering) setStation(s, c, answering);
+  if (c.direction !== 'inbound' || c.answeredAt !== undefined) return;
+  // the first 42 on an inbound call answers it
+  c.answeredAt = at;
+  c.talkMark = at;
+  s.totalAnsweredCalls++;
+  const speed = at - c.createdAt;
+  s.speedOfAnswerMs += speed;
+  if (speed <= s.config.serviceLevelSeconds * 1000) s.answeredWithinServiceLevel++;
+  if (c.group !== undefined) groupRecord(s, c.group).answered++;
+  s.version++;
+  emit(s, 'callAnswered', ev, callEntity(c));
+}
+
+function onQueue(s: MetricsState, ev: AcdEvent, at: number): void {
+  const c = matchCall(s, ev);
+  const g = acdGroup(ev.data1);
+  if (c === undefined || c.direction !== 'inbound' || g === undefined) return;
+  setGroup(s, c, g);
+  if (c.queueGroup !== undefined) {
+    if (c.queueGroup !== g) {
+      c.queueGroup = g;
+      s.version++;
+    }
+    return;
+  }
+  c.queueGroup = g;
+  c.queuedAt = at;
+  s.callsInQueue++;
+  s.version++;
+  emit(s, 'callWaiting', ev, callEntity(c));
+}
+
+function onStationRing(s: MetricsState, ev: AcdEvent, st: StationRecord, _at: number): void {
+  const c = matchCall(s, ev);
+  if (c === undefined) {
+    const key = ev.callRefId === undefined ? '' : String(ev.callRefId);
+    if (st.ringingCall !== key) {
+      st.ringingCall = key;
+      s.version++;
+    }
+    return;
+  }
+  dequeue(s, c); // a queued call leaves the queue when it rings a station
+  if (c.ringingStation !== undefined && c.ringingStation !== st.number) {
+    const prev = s.stations.get(c.ringingStation);
+    if (prev !== undefined && prev.ringingCall === c.key) prev.ringingCall = undefined;
+    if (s.callByStation.get(c.ringingStation) === c && c.station !== c.ringingStation) s.callByStation.delete(c.ringingStation);
+  }
+  c.ringingStation = st.number;
+  st.ringingCall = c.key;
+  s.callByStation.set(st.number, c);
+  setGroup(s, c, acdGroup(ev.data1));
+  s.version++;
+}
+
+// ---- ticks, expiry and the reset ----
+
+function sweepExpired(s: MetricsState, at: number): void {
+  s.lastSweep = at;
+  const maxAge = s.config.maxCallAgeMs;
+  for (const c of s.calls.values()) {
+    if (at - c.createdAt <= maxAge) continue;
+    closeHold(s, c, at);
+    forget(s, c);
+    s.expiredCalls++;
+    s.expiredCallsTotal++;
+  }
+}
+
+/** Splits every open interval at `at`: the part before stays in the closing period (§4). */
+function reset(s: MetricsState, at: number): void {
+  s.periodStart = at;
+  for (const st of s.stations.values()) {
+    st.serviceMark = at;
+    st.agentMark = at;
+    if (st.wrapSince !== undefined) st.wrapSince = at;
+    st.idleMs = 0;
+    st.busyMs = 0;
+    st.wrapMs = 0;
+    st.loggedInMs = 0;
+    st.availMs = 0;
+    st.unavailMs = 0;
+  }
+  for (const c of s.calls.values()) {
+    if (c.holdSince !== undefined) c.holdSince = at;
+    c.talkMark = at;
+  }
+  for (const g of s.groups.values()) {
+    g.inbound = 0;
+    g.answered = 0;
+    g.abandoned = 0;
+  }
+  s.totalInboundCalls = 0;
+  s.totalAnsweredCalls = 0;
+  s.totalAbandonedCalls = 0;
+  s.totalOutboundCalls = 0;
+  s.shortAbandons = 0;
+  s.answeredWithinServiceLevel = 0;
+  s.speedOfAnswerMs = 0;
+  s.handleTalkMs = 0;
+  s.holdMs = 0;
+  s.expiredCalls = 0;
+  s.version++;
+}
+
+/**
+ * Applies one input to the state (metrics.md §2, §4) and returns it, with `lastChanges` the transitions it
+ * caused (§5), each carrying the figure as it stands after the whole input. Never throws on any event.
+ */
+export function reduceMetrics(state: MetricsState, input: MetricsInput): MetricsState {
+  const s = state;
+  s.lastChanges = NO_CHANGES;
+  const at = input.at;
+  if (at > s.at) s.at = at;
+  if ('kind' in input) {
+    if (input.kind === 'reset') reset(s, at);
+    else sweepExpired(s, at);
+    return s;
+  }
+  if (at - s.lastSweep >= SWEEP_EVERY_MS && s.calls.size > 0) sweepExpired(s, at);
+  onEvent(s, input);
+  const changes = s.lastChanges as unknown as MutableChange[];
+  for (const ch of changes) ch.figure = figureOf(s, ch.kind);
+  return s;
+}

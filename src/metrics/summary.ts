@@ -1,0 +1,173 @@
+// summary$, periods$ and changes$ over the reducer (metrics.md §3-§5): one `scan` over events, ticks and the
+// daily reset, shared by the three streams.
+
+import {
+  Observable,
+  asyncScheduler,
+  connect,
+  defer,
+  endWith,
+  filter,
+  ignoreElements,
+  interval,
+  map,
+  merge,
+  repeat,
+  scan,
+  share,
+  startWith,
+  shareReplay,
+  takeUntil,
+  timer,
+  type SchedulerLike,
+} from 'rxjs';
+import type { AcdEvent } from '../protocol/acd-event.js';
+import type { MetricsConfig } from '../config/config.js';
+import type { Logger } from '../logging/logger.js';
+import type { AcdSummary, Change, MetricsInput, MetricsState } from './types.js';
+import { initialMetricsState, reduceMetrics } from './reducer.js';
+import { sameFigures, summarize } from './summarize.js';
+import { resetClock } from './reset-time.js';
+
+/** Options of {@link createSummary}. */
+export interface SummaryOptions {
+  readonly metrics: MetricsConfig;
+  /** The clock and timers (default `asyncScheduler`). */
+  readonly scheduler?: SchedulerLike;
+  /** Logs each period closed by the reset (default: none). */
+  readonly logger?: Logger;
+}
+
+/** The streams of {@link createSummary}. */
+export interface SummaryStreams {
+  /**
+   * The summary: the initial one at subscription, then after every event that changes a figure and every
+   * `tickMs` while time totals move; never two equal in a row; the latest replayed to late subscribers.
+   */
+  readonly summary$: Observable<AcdSummary>;
+  /** The closing summary of each period, emitted before the reset that ends it (metrics.md §4). */
+  readonly periods$: Observable<AcdSummary>;
+  /** The transitions of metrics.md §5, in order, each with its figure after the event. */
+  readonly changes$: Observable<Change>;
+  /** Calls expired (older than `metrics.maxCallAgeMs`) since the streams' state was created; 0 before. */
+  readonly expiredCalls: () => number;
+}
+
+type Out =
+  | { readonly kind: 'summary'; readonly summary: AcdSummary }
+  | { readonly kind: 'period'; readonly summary: AcdSummary }
+  | { readonly kind: 'change'; readonly change: Change };
+
+interface Acc {
+  readonly state: MetricsState;
+  input: MetricsInput | undefined;
+  closing: AcdSummary | undefined;
+}
+
+/**
+ * Builds the summary streams over `events$` (metrics.md §3-§5). The reducer state lives per subscription of the
+ * shared core: the three streams share one state while any of them is subscribed. Throws at once (a
+ * configuration error) for a malformed `resetTime` or an unknown `timeZone`.
+ */
+export function createSummary(events$: Observable<AcdEvent>, options: SummaryOptions): SummaryStreams {
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const cfg = options.metrics;
+  const nextReset = resetClock(cfg.resetTime, cfg.timeZone);
+  // The latest summary of the running core, so summary$ starts with it when another stream started the core.
+  let latest: AcdSummary | undefined;
+  let current: MetricsState | undefined;
+
+  const core$ = defer(() => {
+    const seed: Acc = { state: initialMetricsState(cfg, scheduler.now()), input: undefined, closing: undefined };
+    current = seed.state;
+
+    const ticks$ = interval(cfg.tickMs, scheduler).pipe(map((): MetricsInput => ({ kind: 'tick', at: scheduler.now() })));
+    // Recomputed after each reset, so a DST change moves the next one correctly.
+    // Never before the previous reset: a timer firing a millisecond early must not reset the same instant twice.
+    let lastReset = -Infinity;
+    const resets$ = defer(() => {
+      const at = nextReset(Math.max(scheduler.now(), lastReset));
+      lastReset = at;
+      return timer(Math.max(0, at - scheduler.now()), scheduler).pipe(map((): MetricsInput => ({ kind: 'reset', at })));
+    }).pipe(repeat());
+
+    const inputs$: Observable<MetricsInput> = events$.pipe(
+      connect((ev$) => merge(ev$, merge(ticks$, resets$).pipe(takeUntil(ev$.pipe(ignoreElements(), endWith(0)))))),
+    );
+
+    const steps$ = inputs$.pipe(
+      scan((acc: Acc, input: MetricsInput): Acc => {
+        // The closing summary is taken before the reset splits the open intervals.
+        acc.closing = 'kind' in input && input.kind === 'reset' ? summarize(acc.state, input.at) : undefined;
+        reduceMetrics(acc.state, input);
+        acc.input = input;
+        return acc;
+      }, seed),
+    );
+
+    return new Observable<Out>((subscriber) => {
+      let last = summarize(seed.state, seed.state.at);
+      let lastVersion = seed.state.version;
+      latest = last;
+      subscriber.next({ kind: 'summary', summary: last });
+      const sub = steps$.subscribe({
+        next: (acc) => {
+          const input = acc.input;
+          if (input === undefined) return;
+          const state = acc.state;
+          if (acc.closing !== undefined) {
+            options.logger?.info('metrics period closed', {
+              periodStart: acc.closing.periodStart,
+              at: acc.closing.at,
+              totalInboundCalls: acc.closing.totalInboundCalls,
+              totalAnsweredCalls: acc.closing.totalAnsweredCalls,
+              totalAbandonedCalls: acc.closing.totalAbandonedCalls,
+            });
+            subscriber.next({ kind: 'period', summary: acc.closing });
+          }
+          const isEvent = !('kind' in input);
+          if (!isEvent || state.version !== lastVersion) {
+            lastVersion = state.version;
+            const next = summarize(state, input.at);
+            if (!sameFigures(next, last)) {
+              last = next;
+              latest = next;
+              subscriber.next({ kind: 'summary', summary: next });
+            }
+          }
+          for (const change of state.lastChanges) subscriber.next({ kind: 'change', change });
+        },
+        error: (err: unknown) => {
+          subscriber.error(err);
+        },
+        complete: () => {
+          subscriber.complete();
+        },
+      });
+      return () => {
+        sub.unsubscribe();
+        latest = undefined;
+      };
+    });
+  }).pipe(share());
+
+  return {
+    summary$: defer(() => {
+      const current = latest; // set only while the core runs for another stream
+      const own$ = core$.pipe(
+        filter((o): o is Extract<Out, { kind: 'summary' }> => o.kind === 'summary'),
+        map((o) => o.summary),
+      );
+      return current === undefined ? own$ : own$.pipe(startWith(current));
+    }).pipe(shareReplay({ bufferSize: 1, refCount: true })),
+    periods$: core$.pipe(
+      filter((o): o is Extract<Out, { kind: 'period' }> => o.kind === 'period'),
+      map((o) => o.summary),
+    ),
+    changes$: core$.pipe(
+      filter((o): o is Extract<Out, { kind: 'change' }> => o.kind === 'change'),
+      map((o) => o.change),
+    ),
+    expiredCalls: () => current?.expiredCallsTotal ?? 0,
+  };
+}

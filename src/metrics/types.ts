@@ -1,0 +1,273 @@
+// The types of the metrics: the state the reducer keeps (metrics.md §2), the transitions it reports (§5) and
+// the summary (§3).
+//
+// The state is plain data owned by the reducer: `reduceMetrics` updates it in place and returns it, so one
+// event costs no copy of the maps (the hot path runs at tens of thousands of events per second). Hold on to
+// the returned state only; take snapshots with `summarize`, which returns fresh immutable data.
+
+import type { AcdEvent } from '../protocol/acd-event.js';
+import type { MetricsConfig } from '../config/config.js';
+
+/** A station (key: station number), with its agent and supervisor roles. Times are ms of the current period. */
+export interface StationRecord {
+  readonly number: string;
+  /** In service (84/81 or implicit registration) and not taken out by 82/83 since. */
+  inService: boolean;
+  /** Taken out of service by 82 or 83: stays out until 84 or 81, whatever else names it. */
+  heldOut: boolean;
+  busy: boolean;
+  /** Key of the call ringing at this station (66), until 42 on that call, 17, 18 or 44. */
+  ringingCall: string | undefined;
+  dnd: boolean;
+  forward: boolean;
+  /** Start of the open wrap-up interval (15), or undefined. */
+  wrapSince: number | undefined;
+  /** Start of the open idle/busy interval while in service. */
+  serviceMark: number;
+  idleMs: number;
+  busyMs: number;
+  wrapMs: number;
+  /** ACD groups the agent is logged in to (normalised group numbers); empty: not an agent. */
+  readonly groups: Set<string>;
+  /** The agent id of the last login (`data2` of 11/25), `''` if none. */
+  agentId: string;
+  available: boolean;
+  /** Start of the open logged-in (and available/unavailable) interval while logged in. */
+  agentMark: number;
+  loggedInMs: number;
+  availMs: number;
+  unavailMs: number;
+  /** Groups this station supervises (23/24): tracked, not counted as agents. */
+  readonly supervisorOf: Set<string>;
+}
+
+/** A trunk (CO line). */
+export interface TrunkRecord {
+  readonly number: string;
+  state: 'busy' | 'idle' | 'ringing';
+}
+
+/** The direction of a call. Internal calls are tracked (hold) but counted in no call total. */
+export type CallDirection = 'inbound' | 'outbound' | 'internal';
+
+/** An open call (metrics.md §2, Call). Ended calls are removed. */
+export interface CallRecord {
+  /** `String(callRefId)` or `co:<trunk>` for a call created by an event without a callRefId. */
+  readonly key: string;
+  direction: CallDirection;
+  readonly createdAt: number;
+  trunk: string | undefined;
+  /** The station the call is connected to (42), or belongs to after a transfer (70). */
+  station: string | undefined;
+  ringingStation: string | undefined;
+  /** The ACD group of the call, once known (3 data1, 62, 66 data1). */
+  group: string | undefined;
+  /** Counted in its group's inbound total already. */
+  groupCounted: boolean;
+  /** Queue group while queued (62), else undefined. */
+  queueGroup: string | undefined;
+  queuedAt: number;
+  answeredAt: number | undefined;
+  /** Start of the open talk interval for the handle time (answer, or the period start after a reset). */
+  talkMark: number;
+  /** Start of the open hold interval (49), or undefined. */
+  holdSince: number | undefined;
+}
+
+/** Per-group counters of the period and the group's members. */
+export interface GroupRecord {
+  readonly group: string;
+  readonly agents: Set<string>;
+  readonly supervisors: Set<string>;
+  inbound: number;
+  answered: number;
+  abandoned: number;
+}
+
+/** The call as a {@link Change} names it. */
+export interface CallEntity {
+  readonly key: string;
+  readonly direction: 'inbound' | 'outbound';
+  readonly trunk?: string;
+  readonly station?: string;
+  readonly group?: string;
+}
+
+/** A station as a {@link Change} names it. */
+export interface StationEntity {
+  readonly station: string;
+}
+
+/** An agent as a {@link Change} names it: the station, the group of the event and the agent id. */
+export interface AgentEntity {
+  readonly station: string;
+  readonly group: string;
+  readonly agentId: string;
+}
+
+/** The kinds of transition, one per per-event stream of metrics.md §5. */
+export type ChangeKind =
+  | 'newCall'
+  | 'callDisconnected'
+  | 'callAnswered'
+  | 'callWaiting'
+  | 'agentLoggedIn'
+  | 'agentLoggedOut'
+  | 'stationConnected'
+  | 'stationDisconnected'
+  | 'stationBusy';
+
+interface ChangeOf<K extends ChangeKind, E> {
+  readonly kind: K;
+  /** The event that caused the transition. */
+  readonly event: AcdEvent;
+  readonly entity: E;
+  /** The figure of metrics.md §5 as it stands after the whole event. */
+  readonly figure: number;
+}
+
+/** A transition caused by one event (metrics.md §5). `figure` is the §5 figure after that event. */
+export type Change =
+  | ChangeOf<'newCall', CallEntity>
+  | ChangeOf<'callDisconnected', CallEntity>
+  | ChangeOf<'callAnswered', CallEntity>
+  | ChangeOf<'callWaiting', CallEntity>
+  | ChangeOf<'agentLoggedIn', AgentEntity>
+  | ChangeOf<'agentLoggedOut', AgentEntity>
+  | ChangeOf<'stationConnected', StationEntity>
+  | ChangeOf<'stationDisconnected', StationEntity>
+  | ChangeOf<'stationBusy', StationEntity>;
+
+/** What the reducer takes: an ACD event, a clock tick (expiry, open intervals) or the daily reset (§4). */
+export type MetricsInput = AcdEvent | { readonly kind: 'tick'; readonly at: number } | { readonly kind: 'reset'; readonly at: number };
+
+/** The whole state of the metrics. Owned by the reducer (see the file comment); read it through `summarize`. */
+export interface MetricsState {
+  readonly config: MetricsConfig;
+  /** Start of the current period (connect or last reset). */
+  periodStart: number;
+  /** The latest instant seen (event, tick or reset). */
+  at: number;
+  readonly stations: Map<string, StationRecord>;
+  readonly trunks: Map<string, TrunkRecord>;
+  readonly calls: Map<string, CallRecord>;
+  /** Open call on each trunk. */
+  readonly callByTrunk: Map<string, CallRecord>;
+  /** Open call ringing at or connected to each station (the latest). */
+  readonly callByStation: Map<string, CallRecord>;
+  readonly groups: Map<string, GroupRecord>;
+  // Live counters (kept in step with the records so figures are O(1)).
+  stationsConnected: number;
+  busyStations: number;
+  agentsLoggedIn: number;
+  activeCalls: number;
+  callsInQueue: number;
+  // Period counters.
+  totalInboundCalls: number;
+  totalAnsweredCalls: number;
+  totalAbandonedCalls: number;
+  totalOutboundCalls: number;
+  shortAbandons: number;
+  answeredWithinServiceLevel: number;
+  /** Σ (answeredAt − createdAt) over the period's answered calls, ms. */
+  speedOfAnswerMs: number;
+  /** Closed talk (+hold) time of answered inbound calls this period, ms. */
+  handleTalkMs: number;
+  /** Closed hold intervals of the period, ms. */
+  holdMs: number;
+  expiredCalls: number;
+  /** Calls expired since the state was created (not reset by periods). */
+  expiredCallsTotal: number;
+  /** Last expiry sweep instant. */
+  lastSweep: number;
+  /** Bumped by every input that changes a figure or a state (the summary stream emits on a change). */
+  version: number;
+  /** The transitions of the last input, in order (a shared empty array when none). */
+  lastChanges: readonly Change[];
+}
+
+/** Per-group figures (metrics.md §3, breakdowns). Counters are of the current period. */
+export interface GroupSummary {
+  readonly group: string;
+  readonly agentsLoggedIn: number;
+  readonly agentsAvailable: number;
+  readonly agentsUnavailable: number;
+  readonly agentsOnWrap: number;
+  readonly supervisors: number;
+  readonly callsInQueue: number;
+  /** Oldest queued call of the group, seconds. */
+  readonly longestWaitTime: number;
+  /** Inbound calls whose group became known this period (3 data1, 62, 66 data1). */
+  readonly totalInboundCalls: number;
+  readonly totalAnsweredCalls: number;
+  readonly totalAbandonedCalls: number;
+}
+
+/** Per-station figures. Times are seconds of the current period, open intervals included. */
+export interface StationSummary {
+  readonly station: string;
+  readonly state: 'out-of-service' | 'idle' | 'busy';
+  readonly inService: boolean;
+  readonly busy: boolean;
+  readonly ringing: boolean;
+  readonly dnd: boolean;
+  readonly forward: boolean;
+  readonly wrap: boolean;
+  readonly agentId: string;
+  /** Groups the agent is logged in to (empty: not an agent). */
+  readonly agentGroups: readonly string[];
+  readonly available: boolean;
+  readonly supervisorOf: readonly string[];
+  readonly idleTime: number;
+  readonly busyTime: number;
+  readonly wrapTime: number;
+  readonly loggedInTime: number;
+  readonly availTime: number;
+  readonly unavailTime: number;
+}
+
+/** The ACD summary (metrics.md §3). Times in seconds, rounded to 3 decimals, open intervals up to `at`. */
+export interface AcdSummary {
+  readonly stationsConnected: number;
+  readonly agentsLoggedIn: number;
+  readonly totalInboundCalls: number;
+  readonly totalAnsweredCalls: number;
+  readonly totalAbandonedCalls: number;
+  readonly totalOutboundCalls: number;
+  readonly totalLoggedInTime: number;
+  readonly totalAvailTime: number;
+  readonly totalUnavailTime: number;
+  readonly totalIdleTime: number;
+  readonly totalBusyTime: number;
+  readonly totalHoldTime: number;
+  readonly totalWrapTime: number;
+  /** Inbound and outbound calls not ended (queued and ringing included). */
+  readonly activeCalls: number;
+  readonly callsInQueue: number;
+  /** Oldest queued call, seconds (0 when none). */
+  readonly longestWaitTime: number;
+  /** Stations in service and busy. */
+  readonly busyStations: number;
+  readonly agentsAvailable: number;
+  readonly agentsUnavailable: number;
+  /** Logged-in agents in wrap-up. */
+  readonly agentsOnWrap: number;
+  /** Mean of (answeredAt − createdAt) over this period's answered calls, seconds (0 when none). */
+  readonly averageSpeedOfAnswer: number;
+  /** (talk + hold of answered calls + wrap time) / answered calls, seconds (0 when none). */
+  readonly averageHandleTime: number;
+  /** abandoned / inbound (0 when no inbound call), unrounded. */
+  readonly abandonRate: number;
+  /** Abandoned within `metrics.shortAbandonSeconds` of creation. */
+  readonly shortAbandons: number;
+  /** answered within `metrics.serviceLevelSeconds` / (answered + abandoned − short abandons), unrounded; null while the divisor is 0. */
+  readonly serviceLevel: number | null;
+  /** Calls forgotten for being older than `metrics.maxCallAgeMs` this period. */
+  readonly expiredCalls: number;
+  /** Start of the period (scheduler ms). */
+  readonly periodStart: number;
+  /** The instant of this snapshot (scheduler ms). */
+  readonly at: number;
+  readonly groups: readonly GroupSummary[];
+  readonly stations: readonly StationSummary[];
+}
