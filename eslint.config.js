@@ -27,4 +27,14 @@ export default tseslint.config(
     rules: { 'no-console': 'off', 'no-restricted-syntax': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  {
+    // The wallboard's static browser script: plain JavaScript, no build step.
+    files: ['res/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'script',
+      globals: { window: 'readonly', document: 'readonly', EventSource: 'readonly', console: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setTimeout: 'readonly', Date: 'readonly', Intl: 'readonly', fetch: 'readonly' },
+    },
+  },
 );

@@ -55,4 +55,30 @@ describe('acdPipeline', () => {
     });
     expect(stats?.()).toMatchObject({ received: 2, delivered: 1, malformed: 1, filtered: 0 });
   });
+
+  // CTI ("call") and SMDR envelopes share the socket with ACD events. For the ACD pipeline they are filtered as
+  // not-acd: neither events nor errors, and nothing is logged as malformed.
+  //   frames  k-c-m-k|     k = ACD 18, c = CTI call event, m = live SMDR record
+  //   events$ k-----k|
+  //   errors$ -------|
+  it('counts CTI and SMDR envelopes as filtered (not-acd), not as malformed', () => {
+    let stats: (() => PipelineStats) | undefined;
+    const logger = { records: [] as unknown[] };
+    runMarbles(({ cold, expectObservable, scheduler }) => {
+      const rec = recordingLogger(scheduler);
+      logger.records = rec.records;
+      const f = { k: acd(18, '1001'), c: frame({ event: 'call', data: { type: 'ringing', evtSerialNum: 1 } }), m: frame({ event: 'smdr', data: { Index: '1' } }) };
+      const p = acdPipeline(cold('k-c-m-k|', f), {
+        filters: { stations: [], groups: [], eventsAllowed: [], eventsBlocked: [] },
+        maxFrameBytes: 1_000_000,
+        logger: rec,
+        scheduler,
+      });
+      stats = p.stats;
+      expectObservable(p.events$).toBe('k-----k|', { k: expect.objectContaining({ code: 18 }) as unknown });
+      expectObservable(p.errors$).toBe('-------|');
+    });
+    expect(stats?.()).toMatchObject({ received: 4, delivered: 2, filtered: 2, filteredByReason: { 'not-acd': 2 }, malformed: 0 });
+    expect(logger.records).toEqual([]);
+  });
 });

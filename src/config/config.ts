@@ -39,7 +39,7 @@ export interface TlsConfig {
 export interface SessionConfig {
   /** `ping` (WebSocket ping while a socket is open, check-connection otherwise), or `checkconnection` always. */
   readonly keepAlive: 'ping' | 'checkconnection';
-  /** Login attempts allowed within `loginWindowMs` before the client stops and reports (never lock the account). */
+  /** Failed login attempts allowed within `loginWindowMs` before the client stops and reports (never lock the account); a successful login clears the count. */
   readonly loginBudget: number;
   readonly loginWindowMs: number;
   /** Backoff between login retries ("Already Login", refused logins). */

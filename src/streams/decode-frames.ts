@@ -62,7 +62,8 @@ export function decodeFrames(options: DecodeFramesOptions): OperatorFunction<Raw
       const sub = source.subscribe({
         next: (frame) => {
           const out = decodeAcdFrame(frame.data, frame.isBinary, frame.at, maxFrameBytes);
-          if (isDecodeError(out)) {
+          // A well-formed envelope of another kind ("call", "smdr") is not a fault: other boxes decode it.
+          if (isDecodeError(out) && out.reason !== 'other-event') {
             onError?.(out);
             report(out);
           }

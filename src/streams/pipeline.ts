@@ -10,7 +10,10 @@ import type { RawFrame } from '../socket/types.js';
 import { decodeFrames } from './decode-frames.js';
 import { compileFilters, type FilterReason } from './filter-events.js';
 
-/** Counters of the pipeline. `received = delivered + filtered + malformed` at every instant. */
+/**
+ * Counters of the pipeline. `received = delivered + filtered + malformed` at every instant. Envelopes of another
+ * kind (`call`, `smdr`) are counted as filtered with the reason `not-acd`.
+ */
 export interface PipelineStats {
   readonly received: number;
   readonly delivered: number;
@@ -68,6 +71,12 @@ export function acdPipeline(frames$: Observable<RawFrame>, options: AcdPipelineO
     }),
     map((x): AcdEvent | DecodeError | typeof FILTERED => {
       received++;
+      // CTI and SMDR envelopes share the socket; for the ACD pipeline they are filtered, not malformed.
+      if (isDecodeError(x) && x.reason === 'other-event') {
+        filtered++;
+        filteredByReason['not-acd'] = (filteredByReason['not-acd'] ?? 0) + 1;
+        return FILTERED;
+      }
       if (isDecodeError(x)) {
         malformed++;
         malformedByReason[x.reason]++;

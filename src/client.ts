@@ -1,0 +1,180 @@
+// connect(): the composition root. It wires config → session/socket → protocol/streams → metrics and returns the
+// public streams. It holds no logic of its own (architecture.md): every rule lives in a box.
+
+import { asyncScheduler, Subject, filter, map, share, takeUntil, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import type { Config, ConfigInput } from './config/config.js';
+import { loadConfigFile, resolveConfig } from './config/load.js';
+import { silentLogger, type Logger } from './logging/logger.js';
+import { createLogger } from './logging/winston-logger.js';
+import type { AcdEvent, DecodeError } from './protocol/acd-event.js';
+import type { ConnectionState } from './socket/types.js';
+import { createConnection } from './socket/connection.js';
+import type { HttpTransport } from './session/http-transport.js';
+import { acdPipeline, type PipelineStats } from './streams/pipeline.js';
+import { createSummary } from './metrics/summary.js';
+import type { AcdSummary, Change, ChangeKind } from './metrics/types.js';
+
+/** Where the configuration comes from: a file, or an object (every key optional except host and credentials). */
+export type ConnectInput = { readonly configFile: string } | ConfigInput;
+
+/** Optional collaborators; everything has a default. */
+export interface ConnectDeps {
+  /** Logger to use instead of the one built from `config.log`. */
+  readonly logger?: Logger;
+  /** Clock and timers of every stream (default `asyncScheduler`). Tests pass a virtual one. */
+  readonly scheduler?: SchedulerLike;
+  /** Jitter source for the backoff (default `Math.random`). */
+  readonly random?: () => number;
+  /** REST transport seam (default axios). */
+  readonly transport?: HttpTransport;
+  /** Environment for the `IPECS_*` overrides (default `process.env`). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Label of the default logger (the legacy `log_id`). */
+  readonly logId?: string;
+}
+
+/** The payload of a per-event stream: the event that caused it, the entity, and the figure after it. */
+export type ChangeOf<K extends ChangeKind> = Extract<Change, { readonly kind: K }>;
+
+/** Counters of everything the client saw: nothing is silent (received = delivered + filtered + malformed). */
+export interface ClientStats extends PipelineStats {
+  readonly logins: number;
+  readonly reconnects: number;
+  readonly gaps: number;
+  readonly socketsOpened: number;
+  readonly expiredCalls: number;
+}
+
+/**
+ * A live connection to one PBX. Created by {@link connect}; it is already connecting.
+ *
+ * Every stream is hot and completes when {@link IpecsClient.close} is called.
+ */
+export interface IpecsClient {
+  /** The effective configuration (secrets included: do not log it). */
+  readonly config: Config;
+  /**
+   * The running contact-centre summary (metrics.md §3). Hot; replays the latest summary to every new subscriber;
+   * emits after each event that changes a figure and every `metrics.tickMs` while an interval is open; never two
+   * equal summaries in a row. Completes on `close()`.
+   */
+  readonly summary$: Observable<AcdSummary>;
+  /** The closing summary of each period, emitted just before the daily reset (metrics.md §4). Hot, no replay. */
+  readonly periods$: Observable<AcdSummary>;
+  /** Every decoded ACD event that passed the filters, in order. Hot, no replay: late subscribers see later events. */
+  readonly events$: Observable<AcdEvent>;
+  /** Every frame that did not decode, as a value (counted in `stats()`). Hot, no replay. */
+  readonly errors$: Observable<DecodeError>;
+  /** Connection states and one `gap` marker per interval without a socket. Hot; replays the latest state. */
+  readonly connection$: Observable<ConnectionState>;
+  /** An inbound call was created. Hot, no replay. Payload figure: `totalInboundCalls`. */
+  readonly newCall$: Observable<ChangeOf<'newCall'>>;
+  /** An inbound or outbound call ended. Figure: `activeCalls`. */
+  readonly callDisconnected$: Observable<ChangeOf<'callDisconnected'>>;
+  /** An inbound call was answered. Figure: `totalAnsweredCalls`. */
+  readonly callAnswered$: Observable<ChangeOf<'callAnswered'>>;
+  /** A call entered a queue. Figure: `callsInQueue`. */
+  readonly callWaiting$: Observable<ChangeOf<'callWaiting'>>;
+  /** An agent went from logged out to logged in. Figure: `agentsLoggedIn`. */
+  readonly agentLoggedIn$: Observable<ChangeOf<'agentLoggedIn'>>;
+  /** An agent went from logged in to logged out. Figure: `agentsLoggedIn`. */
+  readonly agentLoggedOut$: Observable<ChangeOf<'agentLoggedOut'>>;
+  /** A station entered service. Figure: `stationsConnected`. */
+  readonly stationConnected$: Observable<ChangeOf<'stationConnected'>>;
+  /** A station left service. Figure: `stationsConnected`. */
+  readonly stationDisconnected$: Observable<ChangeOf<'stationDisconnected'>>;
+  /** A station went from idle to busy. Figure: `busyStations`. */
+  readonly stationBusy$: Observable<ChangeOf<'stationBusy'>>;
+  /** A snapshot of the counters. */
+  stats(): ClientStats;
+  /** Logs out (bounded), closes the socket, clears every timer and completes every stream. Idempotent. */
+  close(): Promise<void>;
+}
+
+function configOf(input: ConnectInput, env: NodeJS.ProcessEnv): { config: Config; warnings: readonly string[] } {
+  if ('configFile' in input) return loadConfigFile(input.configFile, env);
+  return resolveConfig(input, env);
+}
+
+/**
+ * Connects to an iPECS PBX (or the emulator) and returns its live streams.
+ *
+ * @example
+ * ```ts
+ * const client = connect({ configFile: 'res/ipecs.conf' });
+ * client.summary$.subscribe((s) => console.log(s.callsInQueue, s.agentsAvailable));
+ * // later
+ * await client.close();
+ * ```
+ * @throws ConfigError when the configuration is invalid (every problem named at once).
+ */
+export function connect(input: ConnectInput, deps: ConnectDeps = {}): IpecsClient {
+  const { config, warnings } = configOf(input, deps.env ?? process.env);
+  // The client closes only a logger it made itself.
+  const ownLogger = deps.logger ? undefined : createLogger({ label: deps.logId ?? 'ipecs-rx', ...config.log, secrets: [config.server.password] });
+  const logger: Logger = deps.logger ?? ownLogger ?? silentLogger;
+  for (const w of warnings) logger.warn(w);
+  const scheduler = deps.scheduler ?? asyncScheduler;
+
+  const connection = createConnection(config, {
+    logger: logger.child({ component: 'socket' }),
+    scheduler,
+    ...(deps.random ? { random: deps.random } : {}),
+    ...(deps.transport ? { transport: deps.transport } : {}),
+  });
+  const pipeline = acdPipeline(connection.frames$, {
+    filters: config.filters,
+    maxFrameBytes: config.socket.maxFrameBytes,
+    logger: logger.child({ component: 'streams' }),
+    scheduler,
+  });
+  const metrics = createSummary(pipeline.events$, { metrics: config.metrics, scheduler, logger: logger.child({ component: 'metrics' }) });
+
+  const closed$ = new Subject<void>();
+  const hot = <T>(source$: Observable<T>): Observable<T> => source$.pipe(takeUntil(closed$), share());
+  const changes$ = hot(metrics.changes$);
+  const changeStream = <K extends ChangeKind>(kind: K): Observable<ChangeOf<K>> =>
+    changes$.pipe(
+      filter((c): c is ChangeOf<K> => c.kind === kind),
+      map((c) => c),
+    );
+
+  // One root subscription keeps the pipeline running from connect() on, so figures are right however late the
+  // host subscribes; close() releases it.
+  const root: Subscription = metrics.summary$.pipe(takeUntil(closed$)).subscribe({
+    error: (err: unknown) => {
+      logger.error('client stopped on a fatal error', { error: err instanceof Error ? err.message : String(err) });
+    },
+  });
+  root.add(changes$.subscribe());
+
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    summary$: metrics.summary$.pipe(takeUntil(closed$)),
+    periods$: hot(metrics.periods$),
+    events$: hot(pipeline.events$),
+    errors$: hot(pipeline.errors$),
+    connection$: connection.connection$.pipe(takeUntil(closed$)),
+    newCall$: changeStream('newCall'),
+    callDisconnected$: changeStream('callDisconnected'),
+    callAnswered$: changeStream('callAnswered'),
+    callWaiting$: changeStream('callWaiting'),
+    agentLoggedIn$: changeStream('agentLoggedIn'),
+    agentLoggedOut$: changeStream('agentLoggedOut'),
+    stationConnected$: changeStream('stationConnected'),
+    stationDisconnected$: changeStream('stationDisconnected'),
+    stationBusy$: changeStream('stationBusy'),
+    stats: () => ({ ...pipeline.stats(), ...connection.stats(), expiredCalls: metrics.expiredCalls() }),
+    close: () => {
+      closing ??= (async () => {
+        await connection.close();
+        closed$.next();
+        closed$.complete();
+        root.unsubscribe();
+        await ownLogger?.close();
+      })();
+      return closing;
+    },
+  };
+}
