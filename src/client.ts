@@ -1,18 +1,20 @@
 // connect(): the composition root. It wires config → session/socket → protocol/streams → metrics and returns the
 // public streams. It holds no logic of its own (architecture.md): every rule lives in a box.
 
-import { asyncScheduler, Subject, filter, map, share, takeUntil, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { asyncScheduler, Subject, share, takeUntil, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Config, ConfigInput } from './config/config.js';
 import { loadConfigFile, resolveConfig } from './config/load.js';
 import { silentLogger, type Logger } from './logging/logger.js';
 import { createLogger } from './logging/winston-logger.js';
 import type { AcdEvent, DecodeError } from './protocol/acd-event.js';
-import type { ConnectionState } from './socket/types.js';
+import type { ConnectionState, RawFrame } from './socket/types.js';
 import { createConnection } from './socket/connection.js';
 import type { HttpTransport } from './session/http-transport.js';
 import { acdPipeline, type PipelineStats } from './streams/pipeline.js';
 import { createSummary } from './metrics/summary.js';
-import type { AcdSummary, Change, ChangeKind } from './metrics/types.js';
+import type { AcdSummary } from './metrics/types.js';
+import { acdEventStreams, type AcdEventStreams } from './streams/event-streams.js';
+import { createCti, type CtiClient, type CtiDeps } from './cti/cti.js';
 
 /** Where the configuration comes from: a file, or an object (every key optional except host and credentials). */
 export type ConnectInput = { readonly configFile: string } | ConfigInput;
@@ -31,10 +33,9 @@ export interface ConnectDeps {
   readonly env?: NodeJS.ProcessEnv;
   /** Label of the default logger (the legacy `log_id`). */
   readonly logId?: string;
+  /** CTI options: the SMDR drain (delete each live record once seen) and the Get Terminal Information path (A-3). */
+  readonly cti?: Pick<CtiDeps, 'smdrDrain' | 'terminalPath'>;
 }
-
-/** The payload of a per-event stream: the event that caused it, the entity, and the figure after it. */
-export type ChangeOf<K extends ChangeKind> = Extract<Change, { readonly kind: K }>;
 
 /** Counters of everything the client saw: nothing is silent (received = delivered + filtered + malformed). */
 export interface ClientStats extends PipelineStats {
@@ -50,7 +51,7 @@ export interface ClientStats extends PipelineStats {
  *
  * Every stream is hot and completes when {@link IpecsClient.close} is called.
  */
-export interface IpecsClient {
+export interface IpecsClient extends AcdEventStreams {
   /** The effective configuration (secrets included: do not log it). */
   readonly config: Config;
   /**
@@ -65,26 +66,21 @@ export interface IpecsClient {
   readonly events$: Observable<AcdEvent>;
   /** Every frame that did not decode, as a value (counted in `stats()`). Hot, no replay. */
   readonly errors$: Observable<DecodeError>;
+  /**
+   * Every raw frame as received, before decoding (journals, liveness checks). Hot, no replay; the same socket as
+   * every other stream.
+   */
+  readonly frames$: Observable<RawFrame>;
   /** Connection states and one `gap` marker per interval without a socket. Hot; replays the latest state. */
   readonly connection$: Observable<ConnectionState>;
-  /** An inbound call was created. Hot, no replay. Payload figure: `totalInboundCalls`. */
-  readonly newCall$: Observable<ChangeOf<'newCall'>>;
-  /** An inbound or outbound call ended. Figure: `activeCalls`. */
-  readonly callDisconnected$: Observable<ChangeOf<'callDisconnected'>>;
-  /** An inbound call was answered. Figure: `totalAnsweredCalls`. */
-  readonly callAnswered$: Observable<ChangeOf<'callAnswered'>>;
-  /** A call entered a queue. Figure: `callsInQueue`. */
-  readonly callWaiting$: Observable<ChangeOf<'callWaiting'>>;
-  /** An agent went from logged out to logged in. Figure: `agentsLoggedIn`. */
-  readonly agentLoggedIn$: Observable<ChangeOf<'agentLoggedIn'>>;
-  /** An agent went from logged in to logged out. Figure: `agentsLoggedIn`. */
-  readonly agentLoggedOut$: Observable<ChangeOf<'agentLoggedOut'>>;
-  /** A station entered service. Figure: `stationsConnected`. */
-  readonly stationConnected$: Observable<ChangeOf<'stationConnected'>>;
-  /** A station left service. Figure: `stationsConnected`. */
-  readonly stationDisconnected$: Observable<ChangeOf<'stationDisconnected'>>;
-  /** A station went from idle to busy. Figure: `busyStations`. */
-  readonly stationBusy$: Observable<ChangeOf<'stationBusy'>>;
+  /**
+   * CTI call events, presence, monitor/presence subscriptions, call control, SMDR and click-to-call
+   * (ipecs-webapi.md §5, §7, §8) over the same session and socket. Its streams are hot (no replay) and complete on
+   * `close()`; its commands are cold Observables (`makeCall$`) or Promises (`makeCall`). The monitor and presence
+   * sets are re-issued by themselves after every reconnect or re-login; `ctiGaps$` reports what may have been
+   * missed. CTI needs a `server` account; click-to-call a `client` (station) one.
+   */
+  readonly cti: CtiClient;
   /** A snapshot of the counters. */
   stats(): ClientStats;
   /** Logs out (bounded), closes the socket, clears every timer and completes every stream. Idempotent. */
@@ -130,14 +126,17 @@ export function connect(input: ConnectInput, deps: ConnectDeps = {}): IpecsClien
   });
   const metrics = createSummary(pipeline.events$, { metrics: config.metrics, scheduler, logger: logger.child({ component: 'metrics' }) });
 
+  const cti = createCti(connection, {
+    logger,
+    scheduler,
+    account: { userId: config.server.userId, type: config.server.type, apiVersion: config.server.apiVersion },
+    ...deps.cti,
+  });
+
   const closed$ = new Subject<void>();
   const hot = <T>(source$: Observable<T>): Observable<T> => source$.pipe(takeUntil(closed$), share());
   const changes$ = hot(metrics.changes$);
-  const changeStream = <K extends ChangeKind>(kind: K): Observable<ChangeOf<K>> =>
-    changes$.pipe(
-      filter((c): c is ChangeOf<K> => c.kind === kind),
-      map((c) => c),
-    );
+  const perEvent = acdEventStreams(changes$);
 
   // One root subscription keeps the pipeline running from connect() on, so figures are right however late the
   // host subscribes; close() releases it.
@@ -155,19 +154,14 @@ export function connect(input: ConnectInput, deps: ConnectDeps = {}): IpecsClien
     periods$: hot(metrics.periods$),
     events$: hot(pipeline.events$),
     errors$: hot(pipeline.errors$),
+    frames$: connection.frames$.pipe(takeUntil(closed$)),
     connection$: connection.connection$.pipe(takeUntil(closed$)),
-    newCall$: changeStream('newCall'),
-    callDisconnected$: changeStream('callDisconnected'),
-    callAnswered$: changeStream('callAnswered'),
-    callWaiting$: changeStream('callWaiting'),
-    agentLoggedIn$: changeStream('agentLoggedIn'),
-    agentLoggedOut$: changeStream('agentLoggedOut'),
-    stationConnected$: changeStream('stationConnected'),
-    stationDisconnected$: changeStream('stationDisconnected'),
-    stationBusy$: changeStream('stationBusy'),
+    ...perEvent,
+    cti,
     stats: () => ({ ...pipeline.stats(), ...connection.stats(), expiredCalls: metrics.expiredCalls() }),
     close: () => {
       closing ??= (async () => {
+        cti.close();
         await connection.close();
         closed$.next();
         closed$.complete();

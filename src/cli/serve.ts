@@ -2,7 +2,6 @@
 // built-in emulator with --demo). The CLI only wires connect() to createWallboardServer().
 
 import { readFileSync } from 'node:fs';
-import { distinctUntilChanged, interval, map, merge, skip } from 'rxjs';
 import { parseArgs } from 'node:util';
 import { connect, type ConnectInput } from '../client.js';
 import type { ConfigInput } from '../config/config.js';
@@ -141,17 +140,8 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
     const server = createWallboardServer({
       summary$: client.summary$,
       connection$: client.connection$,
-      // Any frame proves the feed alive: decoded events and malformed frames at once, and frames the filters
-      // dropped (a TIME & DATE outside `eventsAllowed`, CTI envelopes) through the received counter, within 1 s.
-      activity$: merge(
-        client.events$,
-        client.errors$,
-        interval(1_000).pipe(
-          map(() => client.stats().received),
-          distinctUntilChanged(),
-          skip(1),
-        ),
-      ),
+      // Any frame proves the feed alive, whether it decoded, was filtered or was malformed.
+      activity$: client.frames$,
       stats: () => client.stats(),
       thresholds: settings.thresholds,
       freshnessMs: settings.freshnessMs,

@@ -16,6 +16,9 @@
 //        /admin/restart?downMs=N, /admin/faults/drop-sockets, /admin/faults/half-open?on=1|0,
 //        /admin/faults/refuse-logins?seconds=N, /admin/faults/already-login?on=1|0,
 //        /admin/faults/expire-sessions, /admin/faults/malformed?kind=K[&size=N]
+//   CTI / SMDR: GET /admin/api-requests, GET /admin/smdr; POST /admin/smdr (JSON record or array),
+//        /admin/cti/registered?dn=N&on=1|0
+//   (the ipxapi routes also serve call/* (CTI, §7), smdr (§5) and clickcall (§8): see cti-service.ts)
 
 export { startEmulator } from './server.js';
 export type {
@@ -37,4 +40,8 @@ export type { ScenarioLine } from './scenario.js';
 export { CentreModel, generateCentreEvents, resolveCentreOptions, simulateCentre } from './centre.js';
 export type { CentreEvent, ResolvedCentreOptions } from './centre.js';
 export { createRng } from './prng.js';
+export { CtiService, parseBody } from './cti-service.js';
+export type { ApiAnswer, ApiCaller, ApiRequestRecord, CtiDeviceOptions, CtiHost } from './cti-service.js';
+export { SmdrStore, SmdrFilterError, globToRegExp, matches as smdrMatches, validateFilter as validateSmdrFilter } from './smdr-store.js';
+export type { SmdrRecordInput, SmdrStoredRecord } from './smdr-store.js';
 export type { Rng } from './prng.js';

@@ -10,6 +10,8 @@ import { makeCertificate } from './cert.js';
 import { acdWireData, formatAcdFrame, formatPbxTime, type AcdWireInput } from './format.js';
 import { LiveCentre, emptyGroundTruth } from './centre.js';
 import { loadScenario } from './scenario.js';
+import { CtiService, parseBody, type ApiRequestRecord } from './cti-service.js';
+import type { SmdrRecordInput, SmdrStoredRecord } from './smdr-store.js';
 import type {
   CentreOptions,
   Emulator,
@@ -118,6 +120,7 @@ class EmulatorImpl implements Emulator {
   private lastTruth: GroundTruth | undefined;
   private stopped = false;
   private readonly centreDefaults: CentreOptions | false;
+  private readonly cti: CtiService;
 
   constructor(options: EmulatorOptions) {
     this.host = options.host ?? '127.0.0.1';
@@ -132,6 +135,18 @@ class EmulatorImpl implements Emulator {
     this.log = options.logger ?? ((): void => undefined);
     this.centreDefaults = options.centre ?? false;
     this.wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false });
+    this.cti = new CtiService(
+      {
+        send: (key, frame) => {
+          const sockets = [...(this.sessions.get(key)?.sockets ?? [])].filter((ws) => ws.readyState === ws.OPEN);
+          this.sendTo(sockets, frame, false);
+          return this.halfOpenOn ? 0 : sockets.length;
+        },
+        smdrSessions: () => [...this.sessions.values()].filter((x) => x.account.kind === 'server' && x.account.privileges?.smdr !== false).map((x) => x.token),
+        log: (line) => { this.log(line); },
+      },
+      options.cti,
+    );
     this.faults = {
       dropSockets: (): void => {
         this.log('fault: drop sockets');
@@ -244,8 +259,10 @@ class EmulatorImpl implements Emulator {
       await this.admin(req, res, url);
       return;
     }
-    // Drain any request body: nothing the emulator serves needs it.
-    req.resume();
+    // Read the body (only the CTI/SMDR/click-to-call routes use it; they are small).
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
     const route = parseRoute(path);
     if (route === undefined) {
       this.error(res, 404, ERR_NOT_FOUND);
@@ -274,6 +291,16 @@ class EmulatorImpl implements Emulator {
     }
     if (route.type === 'client' && session.account.kind === 'server') {
       this.error(res, 403, ERR_FORBIDDEN);
+      return;
+    }
+    const record: ApiRequestRecord = { method: req.method ?? 'GET', path, query: Object.fromEntries(url.searchParams), body: parseBody(text) };
+    const answer = this.cti.handle({ key: session.token, kind: session.account.kind, userId: session.account.userId }, record.method, route.resource, record);
+    if (answer !== undefined) {
+      if (answer.body === undefined) {
+        res.writeHead(answer.status, { 'content-length': 0 });
+        res.end();
+      } else this.json(res, answer.status, answer.body);
+      if (answer.after !== undefined) setImmediate(answer.after);
       return;
     }
     this.error(res, 404, ERR_NOT_FOUND);
@@ -338,7 +365,7 @@ class EmulatorImpl implements Emulator {
       systemVersion: SYSTEM_VERSION,
       apiVersion: '1.0.0',
     };
-    if (account.kind === 'server' && account.privileges?.cti !== false) body['terminalCount'] = 120;
+    if (account.kind === 'server' && account.privileges?.cti !== false) body['terminalCount'] = this.cti.terminalCount();
     this.json(res, 200, body);
   }
 
@@ -367,6 +394,7 @@ class EmulatorImpl implements Emulator {
 
   private endSession(s: Session, why: 'logout' | 'expired'): void {
     if (!this.sessions.delete(s.token)) return;
+    this.cti.dropSession(s.token);
     if (why === 'expired') this.count.sessionsExpired++;
     this.log(`session of ${s.account.userId} ended (${why})`);
     if (this.graceMs > 0) this.graceUntil.set(s.account.userId, monotonic() + this.graceMs);
@@ -534,7 +562,7 @@ class EmulatorImpl implements Emulator {
   startCentre(opts?: CentreOptions): void {
     this.stopCentre();
     const base = this.centreDefaults === false ? {} : this.centreDefaults;
-    this.centre = new LiveCentre({ ...base, ...opts }, (e) => { this.sendAcd(e); });
+    this.centre = new LiveCentre({ ...base, ...opts }, (e) => { this.sendAcd(e); this.cti.onCentreEvent(e); });
     this.centre.start();
     this.log('centre started');
   }
@@ -553,6 +581,22 @@ class EmulatorImpl implements Emulator {
 
   counters(): EmulatorCounters {
     return { ...this.count };
+  }
+
+  apiRequests(): readonly ApiRequestRecord[] {
+    return this.cti.received();
+  }
+
+  smdrAdd(record: SmdrRecordInput): SmdrStoredRecord {
+    return this.cti.addSmdr(record);
+  }
+
+  smdrRecords(): readonly SmdrStoredRecord[] {
+    return this.cti.smdr.all();
+  }
+
+  setRegistered(deviceNumber: string, registered: boolean): void {
+    this.cti.setRegistered(deviceNumber, registered);
   }
 
   async playScenario(nameOrPath: string, opts?: { speed?: number }): Promise<void> {
@@ -586,6 +630,13 @@ class EmulatorImpl implements Emulator {
     switch (path) {
       case '/admin/ground-truth': ok(this.groundTruth()); return;
       case '/admin/counters': ok(this.counters()); return;
+      case '/admin/api-requests': ok(this.apiRequests()); return;
+      case '/admin/smdr':
+        if (get) {
+          ok(this.smdrRecords());
+          return;
+        }
+        break;
       default: break;
     }
     if (get) {
@@ -628,6 +679,12 @@ class EmulatorImpl implements Emulator {
       }
       case '/admin/centre/start': this.startCentre(body === '' ? {} : (JSON.parse(body) as CentreOptions)); ok(); return;
       case '/admin/centre/stop': this.stopCentre(); ok(); return;
+      case '/admin/smdr': {
+        const records: unknown = JSON.parse(body === '' ? '[]' : body);
+        ok((Array.isArray(records) ? records : [records]).map((rec) => this.smdrAdd(rec as SmdrRecordInput)));
+        return;
+      }
+      case '/admin/cti/registered': this.setRegistered(q.get('dn') ?? '', on()); ok(); return;
       case '/admin/restart': {
         ok();
         const downMs = Number(q.get('downMs') ?? '0');
@@ -642,7 +699,10 @@ class EmulatorImpl implements Emulator {
 
   private killEverything(): void {
     for (const ws of [...this.sessionOf.keys()]) ws.terminate();
-    for (const s of [...this.sessions.values()]) this.sessions.delete(s.token);
+    for (const s of [...this.sessions.values()]) {
+      this.sessions.delete(s.token);
+      this.cti.dropSession(s.token);
+    }
     this.graceUntil.clear();
   }
 

@@ -1,6 +1,8 @@
 // The emulator's public shapes. Other helpers' tests code against these names: keep them stable.
 
 import type { AcdWireInput } from './format.js';
+import type { ApiRequestRecord, CtiDeviceOptions } from './cti-service.js';
+import type { SmdrRecordInput, SmdrStoredRecord } from './smdr-store.js';
 
 /** A PBX account the emulator knows: a Web API (`server`) account or a station user (`client` type). */
 export interface EmulatorAccount {
@@ -65,6 +67,8 @@ export interface EmulatorOptions {
   readonly centre?: CentreOptions | false;
   /** Receives one line per notable happening. Never receives a password or token. Default silent. */
   readonly logger?: (line: string) => void;
+  /** The simulated CTI terminals (default 120 extensions from 1000, all registered). */
+  readonly cti?: CtiDeviceOptions;
 }
 
 /** Seconds per state of one station (simulated seconds). */
@@ -171,6 +175,14 @@ export interface Emulator {
   stopCentre(): void;
   groundTruth(): GroundTruth;
   counters(): EmulatorCounters;
+  /** Every CTI, SMDR and click-to-call request received (method, path, query, parsed body), oldest first. */
+  apiRequests(): readonly ApiRequestRecord[];
+  /** Adds an SMDR record (Index assigned) and sends it live to SMDR-privileged server sockets. */
+  smdrAdd(record: SmdrRecordInput): SmdrStoredRecord;
+  /** The SMDR store, ascending Index. */
+  smdrRecords(): readonly SmdrStoredRecord[];
+  /** Registers/unregisters a CTI device: `registered`/`unregistered` events to its monitors, presence `block`. */
+  setRegistered(deviceNumber: string, registered: boolean): void;
   readonly faults: EmulatorFaults;
   /** n ACD events as fast as the sockets drain. */
   burst(n: number): Promise<{ sent: number; ms: number }>;

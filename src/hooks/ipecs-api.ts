@@ -9,22 +9,14 @@ import { defaultConfigPath } from '../config/default-path.js';
 import { loadResources, type Messages } from '../config/resources.js';
 import type { Logger } from '../logging/logger.js';
 import { createLogger } from '../logging/winston-logger.js';
+import type { ChangeKind } from '../metrics/types.js';
 import { legacyHookPayload, toLegacySummary, type LegacySummary, type LegacyHookPayload } from '../metrics/legacy.js';
 
 /** A legacy hook: called with a plain payload object. Its return value is ignored; a throw is logged and contained. */
 export type LegacyHook<P> = (payload: P) => void;
 
-type HookKind =
-  | 'event'
-  | 'newCall'
-  | 'callDisconnected'
-  | 'callAnswered'
-  | 'callWaiting'
-  | 'agentLoggedIn'
-  | 'agentLoggedOut'
-  | 'stationConnected'
-  | 'stationDisconnected'
-  | 'stationBusy';
+/** The summary hook and one hook per per-event stream (metrics.md §5). */
+type HookKind = 'event' | ChangeKind;
 
 /**
  * The original wrapper's API, kept for code written against its README.

@@ -24,7 +24,13 @@ export type PbxErrorCode =
   | 'SOCKET_FORBIDDEN'
   | 'SOCKET_PATH_NOT_FOUND'
   | 'HEARTBEAT_TIMEOUT'
-  | 'CLIENT_CLOSED';
+  | 'CLIENT_CLOSED'
+  /** An error body from a CTI, SMDR or click-to-call request (src/cti: `CtiError`). */
+  | 'API_ERROR'
+  /** A CTI/SMDR request refused client-side before sending (a §10.1-28 limit). */
+  | 'INVALID_REQUEST'
+  /** A 200 answer whose body does not decode. */
+  | 'BAD_RESPONSE';
 
 /** Base class of every error of ipecs-rx's connection. Test with {@link isPbxError}. */
 export class PbxError extends Error {

@@ -7,7 +7,10 @@ import type { Change, ChangeKind } from '../metrics/types.js';
 /** A transition of one kind. */
 export type ChangeOfKind<K extends ChangeKind> = Extract<Change, { kind: K }>;
 
-/** The nine per-event streams of metrics.md §5. */
+/**
+ * The nine per-event streams of metrics.md §5. Each is hot with no replay: a subscriber sees the transitions after
+ * it subscribed; each completes when the client closes.
+ */
 export interface AcdEventStreams {
   /** An inbound call is created. Figure: totalInboundCalls. */
   readonly newCall$: Observable<ChangeOfKind<'newCall'>>;
