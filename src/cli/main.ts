@@ -5,6 +5,7 @@ import { demoCommand, watchCommand } from './live.js';
 import { emulateCommand } from './emulate.js';
 import { serveCommand } from './serve.js';
 import { recordCommand, replayCommand } from './journal.js';
+import { bridgeCommand, BRIDGE_USAGE } from './bridge.js';
 import { processIo, type CliIo } from './io.js';
 
 const USAGE = `usage: ipecs-rx <command> [options]
@@ -17,11 +18,13 @@ commands:
   emulate   run the iPECS emulator on its own
               --port N (8743)  --host H  --seed N  --speed X  --plain  --user U  --password P
   serve     the wallboard, /summary, /health and Prometheus /metrics over HTTP
-              --config FILE | --demo [--seed N --speed X]  --port N (8080)  --host H  --wallboard FILE
+              --config FILE | --demo [--seed N --speed X] | --source nats://HOST:PORT --sites ID[,ID]
+              --port N (8080)  --host H  --wallboard FILE
   record    write every raw frame with its receive time to an NDJSON journal
               --out FILE  --config FILE | --demo  --duration S
   replay    re-run a journal through the pipeline on a virtual clock; prints each period's summary
               FILE  --json  --until ISO|ms  --config FILE
+${BRIDGE_USAGE}
   help      this text`;
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
@@ -61,6 +64,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         return await recordCommand(rest, io);
       case 'replay':
         return await replayCommand(rest, io);
+      case 'bridge':
+        return await bridgeCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':

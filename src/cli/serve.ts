@@ -7,13 +7,16 @@ import { connect, type ConnectInput } from '../client.js';
 import type { ConfigInput } from '../config/config.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { createWallboardServer } from '../serve/server.js';
+import { fromJetStream } from '../bridge/consumer.js';
+import { natsSourceOptions } from '../bridge/serve-source.js';
+import { wallboardFeed, type WallboardFeed } from '../multi/wallboard-source.js';
 import { DEFAULT_SERVE_SETTINGS, decodeServeSettings, type ServeSettings } from '../serve/settings.js';
 import type { CliIo } from './io.js';
 
 /** Usage of the three commands of this area (for the main usage text). */
 export const SERVE_USAGE = `  serve     the wallboard (GET /), /events, /summary, /health and /metrics
-              --config FILE | --demo [--seed N (1) --speed X (30)]  --port N (8080)  --host H (127.0.0.1)
-              --wallboard FILE (thresholds JSON)  --duration S`;
+              --config FILE | --demo [--seed N (1) --speed X (30)] | --source nats://HOST:PORT --sites ID[,ID] [--durable NAME]
+              --port N (8080)  --host H (127.0.0.1)  --wallboard FILE (thresholds JSON)  --duration S`;
 
 /** Where the live feed comes from: a configuration file, or a started emulator. */
 export interface LiveSource {
@@ -108,7 +111,15 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
   try {
     ({ values } = parseArgs({
       args: [...args],
-      options: { ...SOURCE_OPTIONS, port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' }, wallboard: { type: 'string' } },
+      options: {
+        ...SOURCE_OPTIONS,
+        port: { type: 'string', default: '8080' },
+        host: { type: 'string', default: '127.0.0.1' },
+        wallboard: { type: 'string' },
+        source: { type: 'string' },
+        sites: { type: 'string' },
+        durable: { type: 'string', default: 'wallboard' },
+      },
       strict: true,
     }));
   } catch (err: unknown) {
@@ -130,33 +141,44 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
     io.err(`serve: ${settings}`);
     return 2;
   }
-  const source = await openSource(values, io);
-  if (typeof source === 'string') {
-    io.err(`serve: ${source}\n\n${SERVE_USAGE}`);
-    return 2;
+  // The feed: from NATS JetStream (bridges elsewhere), or a client of its own (a PBX or the demo emulator).
+  let feed: { readonly parts: WallboardFeed; readonly label: string; close(): Promise<void> };
+  if (values.source !== undefined) {
+    const options = natsSourceOptions(values.source, values.sites, values.durable);
+    if (typeof options === 'string') {
+      io.err(`serve: ${options}\n\n${SERVE_USAGE}`);
+      return 2;
+    }
+    const streams = fromJetStream(options);
+    feed = { parts: wallboardFeed(streams), label: `${values.source} (sites ${options.sites.join(', ')})`, close: () => streams.close() };
+  } else {
+    const source = await openSource(values, io);
+    if (typeof source === 'string') {
+      io.err(`serve: ${source}\n\n${SERVE_USAGE}`);
+      return 2;
+    }
+    const client = connect(source.input, { logId: 'serve', ...(source.emulator ? { env: {} } : {}) });
+    feed = {
+      // Any frame proves the feed alive, whether it decoded, was filtered or was malformed.
+      parts: { summary$: client.summary$, connection$: client.connection$, activity$: client.frames$, stats: () => client.stats() },
+      label: source.label,
+      close: async () => {
+        await client.close();
+        await source.emulator?.stop();
+      },
+    };
   }
   try {
-    const client = connect(source.input, { logId: 'serve', ...(source.emulator ? { env: {} } : {}) });
-    const server = createWallboardServer({
-      summary$: client.summary$,
-      connection$: client.connection$,
-      // Any frame proves the feed alive, whether it decoded, was filtered or was malformed.
-      activity$: client.frames$,
-      stats: () => client.stats(),
-      thresholds: settings.thresholds,
-      freshnessMs: settings.freshnessMs,
-      title: settings.title,
-    });
+    const server = createWallboardServer({ ...feed.parts, thresholds: settings.thresholds, freshnessMs: settings.freshnessMs, title: settings.title });
     try {
       const addr = await server.listen(port, values.host);
-      io.out(`wallboard: ${addr.url}/  (also /summary /health /metrics; source: ${source.label})`);
+      io.out(`wallboard: ${addr.url}/  (also /summary /health /metrics; source: ${feed.label})`);
       await untilStopped(io, durationMs);
     } finally {
       await server.close();
-      await client.close();
     }
   } finally {
-    await source.emulator?.stop();
+    await feed.close();
   }
   return 0;
 }

@@ -1,0 +1,72 @@
+// Creates (or checks) the JetStream stream and the KV bucket both the bridge and its consumers use. Idempotent.
+
+import { jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { DEFAULT_BUCKET, DEFAULT_PREFIX, DEFAULT_STREAM, streamSubjects } from './subjects.js';
+
+/** Names and limits of the stream and bucket. */
+export interface JetStreamNames {
+  /** Stream name (default `IPECS`). */
+  readonly stream?: string;
+  /** KV bucket of the latest summaries (default `ipecs-summary`). */
+  readonly bucket?: string;
+  /** Subject prefix (default `ipecs`). */
+  readonly prefix?: string;
+  /** The stream's duplicate window: a re-publish within it is dropped (default 10 min). */
+  readonly duplicateWindowMs?: number;
+  /** The stream's retention (default 7 days). */
+  readonly maxAgeMs?: number;
+}
+
+/** The resolved names. */
+export interface ResolvedNames {
+  readonly stream: string;
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly duplicateWindowMs: number;
+  readonly maxAgeMs: number;
+}
+
+/** Fills in the defaults. */
+export function resolveNames(n: JetStreamNames = {}): ResolvedNames {
+  return {
+    stream: n.stream ?? DEFAULT_STREAM,
+    bucket: n.bucket ?? DEFAULT_BUCKET,
+    prefix: n.prefix ?? DEFAULT_PREFIX,
+    duplicateWindowMs: n.duplicateWindowMs ?? 600_000,
+    maxAgeMs: n.maxAgeMs ?? 7 * 86_400_000,
+  };
+}
+
+const ns = (ms: number): number => ms * 1_000_000;
+
+/** Ensures the stream exists (file storage, limits retention) and returns the manager. */
+export async function ensureStream(nc: NatsConnection, names: ResolvedNames): Promise<JetStreamManager> {
+  const jsm = await jetstreamManager(nc);
+  try {
+    await jsm.streams.info(names.stream);
+  } catch {
+    try {
+      await jsm.streams.add({
+        name: names.stream,
+        subjects: [streamSubjects(names.prefix)],
+        storage: StorageType.File,
+        retention: RetentionPolicy.Limits,
+        duplicate_window: ns(names.duplicateWindowMs),
+        max_age: ns(names.maxAgeMs),
+      });
+    } catch (err: unknown) {
+      // Another process created it between our two calls: fine if it now exists.
+      await jsm.streams.info(names.stream).catch(() => {
+        throw err;
+      });
+    }
+  }
+  return jsm;
+}
+
+/** Opens (creating if needed) the summary bucket: one value per site (history 1). */
+export async function ensureBucket(nc: NatsConnection, names: ResolvedNames): Promise<KV> {
+  return new Kvm(nc).create(names.bucket, { history: 1 });
+}

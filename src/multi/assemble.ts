@@ -1,0 +1,45 @@
+// The derived streams of MultiSiteStreams (summaries$, summary$, overall$), built the same way over in-process
+// clients and over JetStream.
+
+import { ReplaySubject, filter, map, scan, share, type Observable } from 'rxjs';
+import type { AcdSummary } from '../metrics/types.js';
+import type { ConnectionState } from '../socket/types.js';
+import { combineSummaries, overallConnection } from './combine.js';
+import type { MultiSiteSummary, SiteConnectionState, SiteSummary } from './types.js';
+
+/** The streams derived from the per-site summaries and connection states. */
+export interface DerivedStreams {
+  /** The latest summary of each site (keep it subscribed). */
+  readonly sites$: Observable<Readonly<Record<string, SiteSummary>>>;
+  readonly summaries$: Observable<MultiSiteSummary>;
+  readonly summary$: Observable<AcdSummary>;
+  readonly overall$: Observable<ConnectionState>;
+}
+
+/** Replays the latest value to late subscribers, for as long as the source lives (no refCount reset). */
+const latest = <T>(source$: Observable<T>): Observable<T> =>
+  source$.pipe(share({ connector: () => new ReplaySubject<T>(1), resetOnError: false, resetOnComplete: false, resetOnRefCountZero: false }));
+
+/** Replays the latest value while subscribed; computed only while someone listens. */
+const onDemand = <T>(source$: Observable<T>): Observable<T> => source$.pipe(share({ connector: () => new ReplaySubject<T>(1), resetOnRefCountZero: true }));
+
+/**
+ * Builds the latest-per-site summaries with their combination, and the overall connection state. The caller
+ * keeps `sites$` and `overall$` running (subscribes once) so late subscribers get the latest; the combination is
+ * computed only while `summaries$` or `summary$` has a subscriber (it costs a copy of every site's breakdowns).
+ */
+export function deriveStreams(siteIds: readonly string[], siteSummary$: Observable<SiteSummary>, connection$: Observable<SiteConnectionState>): DerivedStreams {
+  const sites$ = latest(siteSummary$.pipe(scan((acc, s) => ({ ...acc, [s.siteId]: s }), {} as Readonly<Record<string, SiteSummary>>)));
+  const summaries$ = onDemand(
+    sites$.pipe(map((sites): MultiSiteSummary => ({ sites, combined: combineSummaries(siteIds.flatMap((id) => (sites[id] === undefined ? [] : [sites[id]]))) }))),
+  );
+  const overall$ = latest(
+    connection$.pipe(
+      filter((s) => s.kind !== 'gap'),
+      scan((acc, s) => new Map(acc).set(s.siteId, s), new Map<string, SiteConnectionState>()),
+      map((m) => overallConnection(siteIds, m)),
+      filter((s): s is ConnectionState => s !== undefined),
+    ),
+  );
+  return { sites$, summaries$, summary$: onDemand(summaries$.pipe(map((s) => s.combined))), overall$ };
+}

@@ -1,0 +1,154 @@
+// The combined summary of many sites (metrics.md §3 applied across PBXs): counts and time totals are summed;
+// ratios and means are recomputed from their parts, never averaged:
+//
+//   serviceLevel        = Σ answeredWithin / Σ (answered + abandoned − shortAbandons)
+//   abandonRate         = Σ abandoned / Σ inbound
+//   averageSpeedOfAnswer = Σ (ASA × answered) / Σ answered        (likewise averageHandleTime)
+//   longestWaitTime     = max
+//
+// AcdSummary carries the ratios, not their numerators, so the parts are derived from it (`summaryParts`):
+// `answeredWithin = round(serviceLevel × divisor)` is exact (serviceLevel is an unrounded quotient of two
+// integers, and the divisor is carried exactly); ASA and AHT are rounded to 1 ms, so `ASA × answered` is the
+// site's total within answered × 0.5 ms, and the combined mean within 0.5 ms before its own rounding.
+
+import type { AcdSummary, GroupSummary, StationSummary } from '../metrics/types.js';
+import type { ConnectionState } from '../socket/types.js';
+import type { SiteConnectionState, SiteSummary } from './types.js';
+
+/** The numerators and divisors behind a summary's ratios. */
+export interface SummaryParts {
+  /** Answered within `metrics.serviceLevelSeconds` (exact). */
+  readonly answeredWithin: number;
+  /** answered + abandoned − shortAbandons (exact). */
+  readonly serviceLevelDivisor: number;
+  /** Σ speed of answer, seconds (to answered × 0.5 ms). */
+  readonly speedOfAnswerTotal: number;
+  /** Σ handle time, seconds (to answered × 0.5 ms). */
+  readonly handleTimeTotal: number;
+}
+
+/** The parts of one summary's ratios (see the file comment for their exactness). */
+export function summaryParts(s: AcdSummary): SummaryParts {
+  const serviceLevelDivisor = s.totalAnsweredCalls + s.totalAbandonedCalls - s.shortAbandons;
+  return {
+    answeredWithin: s.serviceLevel === null || serviceLevelDivisor <= 0 ? 0 : Math.round(s.serviceLevel * serviceLevelDivisor),
+    serviceLevelDivisor,
+    speedOfAnswerTotal: s.averageSpeedOfAnswer * s.totalAnsweredCalls,
+    handleTimeTotal: s.averageHandleTime * s.totalAnsweredCalls,
+  };
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+/** `siteId:key`: a group or station number is only unique within its PBX. */
+export function siteKey(siteId: string, key: string): string {
+  return `${siteId}:${key}`;
+}
+
+const SUMMED = [
+  'stationsConnected',
+  'agentsLoggedIn',
+  'totalInboundCalls',
+  'totalAnsweredCalls',
+  'totalAbandonedCalls',
+  'totalOutboundCalls',
+  'activeCalls',
+  'callsInQueue',
+  'busyStations',
+  'agentsAvailable',
+  'agentsUnavailable',
+  'agentsOnWrap',
+  'shortAbandons',
+  'expiredCalls',
+] as const satisfies readonly (keyof AcdSummary)[];
+
+const SUMMED_TIMES = [
+  'totalLoggedInTime',
+  'totalAvailTime',
+  'totalUnavailTime',
+  'totalIdleTime',
+  'totalBusyTime',
+  'totalHoldTime',
+  'totalWrapTime',
+] as const satisfies readonly (keyof AcdSummary)[];
+
+type Summed = (typeof SUMMED)[number] | (typeof SUMMED_TIMES)[number];
+
+/**
+ * Combines the latest summaries of many sites into one (see the file comment). Groups and stations are kept,
+ * keyed `siteId:number`. `periodStart` is the earliest, `at` the latest of the parts. With no site, every figure
+ * is 0 (`serviceLevel` null).
+ */
+export function combineSummaries(sites: readonly SiteSummary[]): AcdSummary {
+  const sums = Object.fromEntries([...SUMMED, ...SUMMED_TIMES].map((k) => [k, 0])) as Record<Summed, number>;
+  let answeredWithin = 0;
+  let slDivisor = 0;
+  let soa = 0;
+  let handle = 0;
+  let longestWaitTime = 0;
+  let periodStart = Infinity;
+  let at = -Infinity;
+  const groups: GroupSummary[] = [];
+  const stations: StationSummary[] = [];
+  for (const s of sites) {
+    for (const k of SUMMED) sums[k] += s[k];
+    for (const k of SUMMED_TIMES) sums[k] += s[k];
+    const p = summaryParts(s);
+    answeredWithin += p.answeredWithin;
+    slDivisor += p.serviceLevelDivisor;
+    soa += p.speedOfAnswerTotal;
+    handle += p.handleTimeTotal;
+    longestWaitTime = Math.max(longestWaitTime, s.longestWaitTime);
+    periodStart = Math.min(periodStart, s.periodStart);
+    at = Math.max(at, s.at);
+    for (const g of s.groups) groups.push({ ...g, group: siteKey(s.siteId, g.group) });
+    for (const st of s.stations) stations.push({ ...st, station: siteKey(s.siteId, st.station), agentGroups: st.agentGroups.map((g) => siteKey(s.siteId, g)), supervisorOf: st.supervisorOf.map((g) => siteKey(s.siteId, g)) });
+  }
+  for (const k of SUMMED_TIMES) sums[k] = round3(sums[k]);
+  const answered = sums.totalAnsweredCalls;
+  return {
+    ...sums,
+    longestWaitTime,
+    averageSpeedOfAnswer: answered === 0 ? 0 : round3(soa / answered),
+    averageHandleTime: answered === 0 ? 0 : round3(handle / answered),
+    abandonRate: sums.totalInboundCalls === 0 ? 0 : sums.totalAbandonedCalls / sums.totalInboundCalls,
+    serviceLevel: slDivisor <= 0 ? null : answeredWithin / slDivisor,
+    periodStart: sites.length === 0 ? 0 : periodStart,
+    at: sites.length === 0 ? 0 : at,
+    groups,
+    stations,
+  };
+}
+
+/**
+ * One connection state for many sites, for a health check: `open` when every site's latest state is open
+ * (at the latest open instant), else the state of the first site that is not open, its detail naming the site.
+ * `undefined` until every site has a state. Gap markers are not states: pass the latest non-gap state per site.
+ */
+export function overallConnection(siteIds: readonly string[], latest: ReadonlyMap<string, SiteConnectionState>): ConnectionState | undefined {
+  let openAt = -Infinity;
+  for (const id of siteIds) {
+    const s = latest.get(id);
+    if (s === undefined) return undefined;
+    if (s.kind === 'open') {
+      openAt = Math.max(openAt, s.at);
+      continue;
+    }
+    switch (s.kind) {
+      case 'connecting':
+        return { kind: 'connecting', at: s.at, attempt: s.attempt };
+      case 'backoff':
+        return { kind: 'backoff', at: s.at, attempt: s.attempt, delayMs: s.delayMs, reason: s.reason, detail: `site ${id}: ${s.detail}` };
+      case 'closed':
+        return { kind: 'closed', at: s.at, reason: s.reason, detail: `site ${id}: ${s.detail}` };
+      case 'gap':
+        break; // not a state (see the doc comment)
+    }
+  }
+  return { kind: 'open', at: openAt === -Infinity ? 0 : openAt, url: `sites ${siteIds.join(', ')}` };
+}
+
+/** Tags a value of a site with its id. */
+export function withSite<T extends object>(siteId: string, value: T): T & { readonly siteId: string } {
+  return { ...value, siteId };
+}
