@@ -46,8 +46,142 @@ function stationTimes(st: StationRecord, at: number): StationTimes {
   return { idle, busy, wrap, loggedIn, avail, unavail };
 }
 
-/** The summary of the state at `at` (metrics.md §3): every figure, open intervals counted up to `at`. */
-export function summarize(state: MetricsState, at: number): AcdSummary {
+const EMPTY: readonly string[] = Object.freeze([]);
+
+/** A station's row as last built, with the record's fields it was built from. */
+interface CachedRow {
+  readonly record: StationRecord;
+  readonly row: StationSummary;
+  readonly times: StationTimes;
+  readonly at: number;
+  readonly inService: boolean;
+  readonly busy: boolean;
+  readonly ringingCall: string | undefined;
+  readonly dnd: boolean;
+  readonly forward: boolean;
+  readonly wrapSince: number | undefined;
+  readonly serviceMark: number;
+  readonly idleMs: number;
+  readonly busyMs: number;
+  readonly wrapMs: number;
+  readonly agentId: string;
+  readonly available: boolean;
+  readonly agentMark: number;
+  readonly loggedInMs: number;
+  readonly availMs: number;
+  readonly unavailMs: number;
+}
+
+/**
+ * The per-station rows of the previous summary of one state, reused while their station is unchanged.
+ *
+ * An optimisation of summary$, which builds a summary after every event (metrics.md §3): in a burst many events
+ * share one clock reading (`at`), and between two of them only the one or two stations the event names change,
+ * so rebuilding (and deep-comparing) every station's row per event was most of the client's cost. A row is
+ * reused when the record's fields are those it was built from and either `at` is the same or the station has no
+ * open interval (its times do not move). Rows are never mutated once built (their arrays are frozen), so
+ * sharing them between summaries is safe. Create one per state with {@link createSummaryMemo}; never share one between states.
+ */
+export interface SummaryMemo {
+  /** By position in the state's station map (insertion order); each entry names its record, checked on use. */
+  readonly rows: (CachedRow | undefined)[];
+}
+
+/** A fresh, empty {@link SummaryMemo}. */
+export function createSummaryMemo(): SummaryMemo {
+  return { rows: [] };
+}
+
+/** True when the array holds the set's members in the set's order. */
+function sameMembers(a: readonly string[], set: ReadonlySet<string>): boolean {
+  if (a.length !== set.size) return false;
+  if (a.length === 0) return true;
+  let i = 0;
+  for (const x of set) if (a[i++] !== x) return false;
+  return true;
+}
+
+// Every field of a station record, and whether a row is built from it: adding a field to StationRecord is a
+// compile error here until it is classified (and, if the row shows it, compared in cachedRow and copied in rowOf).
+/** Every field of {@link StationRecord} and its role in a summary row (for the summary memo and its test). */
+export const RECORD_FIELDS = {
+  number: 'key', heldOut: 'not shown', inService: 'row', busy: 'row', ringingCall: 'row', dnd: 'row', forward: 'row',
+  wrapSince: 'row', serviceMark: 'row', idleMs: 'row', busyMs: 'row', wrapMs: 'row', groups: 'row', agentId: 'row',
+  available: 'row', agentMark: 'row', loggedInMs: 'row', availMs: 'row', unavailMs: 'row', supervisorOf: 'row',
+} as const satisfies Record<keyof StationRecord, 'key' | 'row' | 'not shown'>;
+
+/** The cached row of this station when still valid at `at`. */
+function cachedRow(memo: SummaryMemo | undefined, i: number, st: StationRecord, at: number): CachedRow | undefined {
+  const c = memo?.rows[i];
+  if (c?.record !== st) return undefined;
+  const timeFree = !st.inService && st.wrapSince === undefined && st.groups.size === 0;
+  if (c.at !== at && !timeFree) return undefined;
+  if (
+    c.inService !== st.inService || c.busy !== st.busy || c.ringingCall !== st.ringingCall || c.dnd !== st.dnd ||
+    c.forward !== st.forward || c.wrapSince !== st.wrapSince || c.serviceMark !== st.serviceMark ||
+    c.idleMs !== st.idleMs || c.busyMs !== st.busyMs || c.wrapMs !== st.wrapMs || c.agentId !== st.agentId ||
+    c.available !== st.available || c.agentMark !== st.agentMark || c.loggedInMs !== st.loggedInMs ||
+    c.availMs !== st.availMs || c.unavailMs !== st.unavailMs
+  ) {
+    return undefined;
+  }
+  if (!sameMembers(c.row.agentGroups, st.groups) || !sameMembers(c.row.supervisorOf, st.supervisorOf)) return undefined;
+  return c;
+}
+
+/** A frozen copy of the set: `prev` when it holds the same members in the same order. */
+function membersOf(set: ReadonlySet<string>, prev: readonly string[] | undefined): readonly string[] {
+  if (set.size === 0) return EMPTY;
+  return prev !== undefined && sameMembers(prev, set) ? prev : Object.freeze([...set]);
+}
+
+function stationRow(st: StationRecord, t: StationTimes, prev: StationSummary | undefined): StationSummary {
+  const agent = st.groups.size > 0;
+  return {
+    station: st.number,
+    state: !st.inService ? 'out-of-service' : st.busy ? 'busy' : 'idle',
+    inService: st.inService,
+    busy: st.inService && st.busy,
+    ringing: st.ringingCall !== undefined,
+    dnd: st.dnd,
+    forward: st.forward,
+    wrap: st.wrapSince !== undefined,
+    agentId: st.agentId,
+    agentGroups: membersOf(st.groups, prev?.agentGroups),
+    available: agent && st.available,
+    supervisorOf: membersOf(st.supervisorOf, prev?.supervisorOf),
+    idleTime: secs(t.idle),
+    busyTime: secs(t.busy),
+    wrapTime: secs(t.wrap),
+    loggedInTime: secs(t.loggedIn),
+    availTime: secs(t.avail),
+    unavailTime: secs(t.unavail),
+  };
+}
+
+/** Builds the row of a station (or reuses the memo's) and returns it with its times. */
+function rowOf(memo: SummaryMemo | undefined, i: number, st: StationRecord, at: number): CachedRow {
+  const hit = cachedRow(memo, i, st, at);
+  if (hit !== undefined) return hit;
+  const times = stationTimes(st, at);
+  // The previous row's arrays are reused when their sets did not change (the usual case when only time moved).
+  const prev = memo?.rows[i];
+  const c: CachedRow = {
+    record: st, row: stationRow(st, times, prev?.record === st ? prev.row : undefined), times, at,
+    inService: st.inService, busy: st.busy, ringingCall: st.ringingCall, dnd: st.dnd, forward: st.forward,
+    wrapSince: st.wrapSince, serviceMark: st.serviceMark, idleMs: st.idleMs, busyMs: st.busyMs, wrapMs: st.wrapMs,
+    agentId: st.agentId, available: st.available, agentMark: st.agentMark, loggedInMs: st.loggedInMs,
+    availMs: st.availMs, unavailMs: st.unavailMs,
+  };
+  if (memo !== undefined) memo.rows[i] = c;
+  return c;
+}
+
+/**
+ * The summary of the state at `at` (metrics.md §3): every figure, open intervals counted up to `at`. With a
+ * `memo` (one per state), the station rows of the previous call are reused while unchanged.
+ */
+export function summarize(state: MetricsState, at: number, memo?: SummaryMemo): AcdSummary {
   const s = state;
   let idle = 0;
   let busy = 0;
@@ -58,8 +192,9 @@ export function summarize(state: MetricsState, at: number): AcdSummary {
   let agentsAvailable = 0;
   let agentsOnWrap = 0;
   const stations: StationSummary[] = [];
+  let i = 0;
   for (const st of s.stations.values()) {
-    const t = stationTimes(st, at);
+    const { row, times: t } = rowOf(memo, i++, st, at);
     idle += t.idle;
     busy += t.busy;
     wrap += t.wrap;
@@ -69,27 +204,9 @@ export function summarize(state: MetricsState, at: number): AcdSummary {
     const agent = st.groups.size > 0;
     if (agent && st.available) agentsAvailable++;
     if (agent && st.wrapSince !== undefined) agentsOnWrap++;
-    stations.push({
-      station: st.number,
-      state: !st.inService ? 'out-of-service' : st.busy ? 'busy' : 'idle',
-      inService: st.inService,
-      busy: st.inService && st.busy,
-      ringing: st.ringingCall !== undefined,
-      dnd: st.dnd,
-      forward: st.forward,
-      wrap: st.wrapSince !== undefined,
-      agentId: st.agentId,
-      agentGroups: [...st.groups],
-      available: agent && st.available,
-      supervisorOf: [...st.supervisorOf],
-      idleTime: secs(t.idle),
-      busyTime: secs(t.busy),
-      wrapTime: secs(t.wrap),
-      loggedInTime: secs(t.loggedIn),
-      availTime: secs(t.avail),
-      unavailTime: secs(t.unavail),
-    });
+    stations.push(row);
   }
+  if (memo !== undefined && memo.rows.length > i) memo.rows.length = i;
 
   let hold = s.holdMs;
   let talk = s.handleTalkMs;
@@ -120,7 +237,7 @@ export function summarize(state: MetricsState, at: number): AcdSummary {
       if (st.wrapSince !== undefined) gWrap++;
     }
     const q = queueByGroup.get(g.group);
-    groups.push({
+    const row: GroupSummary = {
       group: g.group,
       agentsLoggedIn: g.agents.size,
       agentsAvailable: gAvail,
@@ -132,7 +249,8 @@ export function summarize(state: MetricsState, at: number): AcdSummary {
       totalInboundCalls: g.inbound,
       totalAnsweredCalls: g.answered,
       totalAbandonedCalls: g.abandoned,
-    });
+    };
+    groups.push(row);
   }
 
   const answered = s.totalAnsweredCalls;
@@ -171,25 +289,77 @@ export function summarize(state: MetricsState, at: number): AcdSummary {
   };
 }
 
-/** Deep equality of plain data (summaries are plain data). */
-function deepEqual(a: unknown, b: unknown): boolean {
+// Equality of summaries, field by field: summary$ compares every new summary with the last one, once per event
+// that moves the version, so this is on the hot path. Named property reads on same-shaped objects cost a few
+// nanoseconds, while a generic walk (Object.keys and keyed reads) cost ~5 µs per summary. The `satisfies` lists
+// make adding a field to a summary type a compile error here until it is listed (and compared below);
+// test/metrics/summary-memo.test.ts checks that changing any single field makes two summaries differ.
+const SUMMARY_FIELDS = {
+  stationsConnected: 1, agentsLoggedIn: 1, totalInboundCalls: 1, totalAnsweredCalls: 1, totalAbandonedCalls: 1,
+  totalOutboundCalls: 1, totalLoggedInTime: 1, totalAvailTime: 1, totalUnavailTime: 1, totalIdleTime: 1,
+  totalBusyTime: 1, totalHoldTime: 1, totalWrapTime: 1, activeCalls: 1, callsInQueue: 1, longestWaitTime: 1,
+  busyStations: 1, agentsAvailable: 1, agentsUnavailable: 1, agentsOnWrap: 1, averageSpeedOfAnswer: 1,
+  averageHandleTime: 1, abandonRate: 1, shortAbandons: 1, serviceLevel: 1, expiredCalls: 1, periodStart: 1,
+  groups: 1, stations: 1,
+} as const satisfies Record<Exclude<keyof AcdSummary, 'at'>, 1>;
+const GROUP_FIELDS = {
+  group: 1, agentsLoggedIn: 1, agentsAvailable: 1, agentsUnavailable: 1, agentsOnWrap: 1, supervisors: 1,
+  callsInQueue: 1, longestWaitTime: 1, totalInboundCalls: 1, totalAnsweredCalls: 1, totalAbandonedCalls: 1,
+} as const satisfies Record<keyof GroupSummary, 1>;
+const STATION_FIELDS = {
+  station: 1, state: 1, inService: 1, busy: 1, ringing: 1, dnd: 1, forward: 1, wrap: 1, agentId: 1, agentGroups: 1,
+  available: 1, supervisorOf: 1, idleTime: 1, busyTime: 1, wrapTime: 1, loggedInTime: 1, availTime: 1, unavailTime: 1,
+} as const satisfies Record<keyof StationSummary, 1>;
+/** The fields compared by {@link sameFigures} (every field of the summary but `at`), for tests. */
+export const COMPARED_FIELDS = { summary: Object.keys(SUMMARY_FIELDS), group: Object.keys(GROUP_FIELDS), station: Object.keys(STATION_FIELDS) };
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
   if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
-    return true;
-  }
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) {
-    if (!deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
-  }
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameGroup(a: GroupSummary, b: GroupSummary): boolean {
+  return a === b || (
+    a.group === b.group && a.agentsLoggedIn === b.agentsLoggedIn && a.agentsAvailable === b.agentsAvailable &&
+    a.agentsUnavailable === b.agentsUnavailable && a.agentsOnWrap === b.agentsOnWrap && a.supervisors === b.supervisors &&
+    a.callsInQueue === b.callsInQueue && a.longestWaitTime === b.longestWaitTime && a.totalInboundCalls === b.totalInboundCalls &&
+    a.totalAnsweredCalls === b.totalAnsweredCalls && a.totalAbandonedCalls === b.totalAbandonedCalls
+  );
+}
+
+function sameStation(a: StationSummary, b: StationSummary): boolean {
+  return a === b || (
+    a.station === b.station && a.state === b.state && a.inService === b.inService && a.busy === b.busy &&
+    a.ringing === b.ringing && a.dnd === b.dnd && a.forward === b.forward && a.wrap === b.wrap && a.agentId === b.agentId &&
+    a.available === b.available && a.idleTime === b.idleTime && a.busyTime === b.busyTime && a.wrapTime === b.wrapTime &&
+    a.loggedInTime === b.loggedInTime && a.availTime === b.availTime && a.unavailTime === b.unavailTime &&
+    sameStrings(a.agentGroups, b.agentGroups) && sameStrings(a.supervisorOf, b.supervisorOf)
+  );
+}
+
+function sameRows<R>(a: readonly R[], b: readonly R[], same: (x: R, y: R) => boolean): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!same(a[i] as R, b[i] as R)) return false;
   return true;
 }
 
 /** True when two summaries carry the same figures (their `at` aside): the summary stream never repeats one. */
 export function sameFigures(a: AcdSummary, b: AcdSummary): boolean {
-  return deepEqual({ ...a, at: 0 }, { ...b, at: 0 });
+  return a === b || (
+    a.stationsConnected === b.stationsConnected && a.agentsLoggedIn === b.agentsLoggedIn &&
+    a.totalInboundCalls === b.totalInboundCalls && a.totalAnsweredCalls === b.totalAnsweredCalls &&
+    a.totalAbandonedCalls === b.totalAbandonedCalls && a.totalOutboundCalls === b.totalOutboundCalls &&
+    a.totalLoggedInTime === b.totalLoggedInTime && a.totalAvailTime === b.totalAvailTime &&
+    a.totalUnavailTime === b.totalUnavailTime && a.totalIdleTime === b.totalIdleTime && a.totalBusyTime === b.totalBusyTime &&
+    a.totalHoldTime === b.totalHoldTime && a.totalWrapTime === b.totalWrapTime && a.activeCalls === b.activeCalls &&
+    a.callsInQueue === b.callsInQueue && a.longestWaitTime === b.longestWaitTime && a.busyStations === b.busyStations &&
+    a.agentsAvailable === b.agentsAvailable && a.agentsUnavailable === b.agentsUnavailable && a.agentsOnWrap === b.agentsOnWrap &&
+    a.averageSpeedOfAnswer === b.averageSpeedOfAnswer && a.averageHandleTime === b.averageHandleTime &&
+    a.abandonRate === b.abandonRate && a.shortAbandons === b.shortAbandons && a.serviceLevel === b.serviceLevel &&
+    a.expiredCalls === b.expiredCalls && a.periodStart === b.periodStart &&
+    sameRows(a.groups, b.groups, sameGroup) && sameRows(a.stations, b.stations, sameStation)
+  );
 }
-

@@ -26,7 +26,7 @@ import type { MetricsConfig } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import type { AcdSummary, Change, MetricsInput, MetricsState } from './types.js';
 import { initialMetricsState, reduceMetrics } from './reducer.js';
-import { sameFigures, summarize } from './summarize.js';
+import { createSummaryMemo, sameFigures, summarize } from './summarize.js';
 import { resetClock } from './reset-time.js';
 
 /** Options of {@link createSummary}. */
@@ -80,6 +80,8 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
   const core$ = defer(() => {
     const seed: Acc = { state: initialMetricsState(cfg, scheduler.now()), input: undefined, closing: undefined };
     current = seed.state;
+    // Unchanged rows are reused from one summary to the next (one memo per state).
+    const memo = createSummaryMemo();
 
     const ticks$ = interval(cfg.tickMs, scheduler).pipe(map((): MetricsInput => ({ kind: 'tick', at: scheduler.now() })));
     // Recomputed after each reset, so a DST change moves the next one correctly.
@@ -106,7 +108,7 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
     );
 
     return new Observable<Out>((subscriber) => {
-      let last = summarize(seed.state, seed.state.at);
+      let last = summarize(seed.state, seed.state.at, memo);
       let lastVersion = seed.state.version;
       latest = last;
       subscriber.next({ kind: 'summary', summary: last });
@@ -128,7 +130,7 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
           const isEvent = !('kind' in input);
           if (!isEvent || state.version !== lastVersion) {
             lastVersion = state.version;
-            const next = summarize(state, input.at);
+            const next = summarize(state, input.at, memo);
             if (!sameFigures(next, last)) {
               last = next;
               latest = next;
