@@ -2,7 +2,7 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { CentreOptions, EmulatorCounters, EmulatorOptions, MalformedKind } from '../src/emulator/index.js';
+import type { CentreOptions, EmulatorCounters, EmulatorOptions, GroundTruth, MalformedKind } from '../src/emulator/index.js';
 
 const CHILD = fileURLToPath(new URL('./emulator-process.ts', import.meta.url));
 
@@ -16,15 +16,8 @@ export interface EmulatorAddress {
 }
 
 /** The centre's ground truth and send counters, as the child reports them. */
-export interface CentreTruth {
-  readonly simSeconds: number;
-  readonly offered: number;
-  readonly answered: number;
-  readonly abandoned: number;
-  readonly outbound: number;
-  readonly stationsInService: number;
-  readonly agentsLoggedIn: number;
-  readonly callsInQueue: number;
+export interface CentreTruth
+  extends Pick<GroundTruth, 'simSeconds' | 'offered' | 'answered' | 'abandoned' | 'outbound' | 'stationsInService' | 'agentsLoggedIn' | 'callsInQueue'> {
   /** ACD events the centre sent (markers excluded). */
   readonly sent: number;
   /** Centre events sent while no socket was open (lost by construction). */

@@ -52,22 +52,26 @@ function paceEvent(i: number): { code: number; callRefId?: number; source: strin
   return i % 2 === 0 ? { code: 17, callRefId: 1 + (i >> 1), source: station, dest: '1', destType: 'CO' } : { code: 18, source: station };
 }
 
-function pace(rate: number, seconds: number): Promise<{ sent: number; ms: number }> {
-  const e = need();
+/** Calls `send(i)` for i = 0… at `rate` per second for `seconds`, in slices of `sliceMs`. */
+function paced(rate: number, seconds: number, sliceMs: number, send: (i: number) => void): Promise<{ sent: number; ms: number }> {
   const total = Math.round(rate * seconds);
   const t0 = performance.now();
   let sent = 0;
   return new Promise((resolve) => {
     const step = (): void => {
       const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate));
-      while (sent < due) e.sendAcd(paceEvent(sent++));
-      if (sent >= total) {
-        resolve({ sent, ms: performance.now() - t0 });
-        return;
-      }
-      setTimeout(step, 5);
+      for (; sent < due; sent++) send(sent);
+      if (sent >= total) resolve({ sent, ms: performance.now() - t0 });
+      else setTimeout(step, sliceMs);
     };
     step();
+  });
+}
+
+function pace(rate: number, seconds: number): Promise<{ sent: number; ms: number }> {
+  const e = need();
+  return paced(rate, seconds, 5, (i) => {
+    e.sendAcd(paceEvent(i));
   });
 }
 
@@ -94,17 +98,8 @@ function framesBurst(n: number): Promise<{ sent: number; ms: number }> {
 /** The frames at a fixed rate, in 5 ms slices. */
 function framesPace(rate: number, seconds: number): Promise<{ sent: number; ms: number }> {
   const e = need();
-  const total = Math.round(rate * seconds);
-  const t0 = performance.now();
-  let sent = 0;
-  return new Promise((resolve) => {
-    const step = (): void => {
-      const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate));
-      for (; sent < due; sent++) e.sendRaw(frames[sent % frames.length] ?? '');
-      if (sent >= total) resolve({ sent, ms: performance.now() - t0 });
-      else setTimeout(step, 2);
-    };
-    step();
+  return paced(rate, seconds, 2, (i) => {
+    e.sendRaw(frames[i % frames.length] ?? '');
   });
 }
 
