@@ -181,7 +181,8 @@ export type { CtiGap, CtiItem, CtiTracked } from './cti/serial-gaps.js';
 export { CTI_COMMANDS } from './cti/commands.js';
 export type { CtiCommandName, CtiCommandSpec, CtiParams, CtiResult, Terminal } from './cti/commands.js';
 export { CtiError, CtiRequestError, CtiResponseError } from './cti/errors.js';
-export { all, and, anyOf, contains, endsWith, eq, escapeGlob, gt, gte, lt, lte, not, or, regex, smdrDate, startsWith } from './cti/smdr-query.js';
+/** The SMDR query builder (`smdrQuery.eq('StationNumber', '1003')`, `smdrQuery.or(…)`, …), as one namespace. */
+export * as smdrQuery from './cti/smdr-query.js';
 export type { SmdrComparison, SmdrField, SmdrFilter, SmdrValue } from './cti/smdr-query.js';
 export { CTI_EVENT_FIELDS, ctiCauseMessage, decodeCtiEventData, decodeCtiFrame } from './protocol/cti-events.js';
 export type { CallEvent, CallEventOf, CtiDecodeFailure, CtiFieldKind, CtiFrame, PresenceEvent } from './protocol/cti-events.js';
