@@ -63,8 +63,10 @@
       tr.appendChild(cell(String(g.callsInQueue), g.levels.callsInQueue));
       tr.appendChild(cell(duration(g.longestWaitTime), g.levels.longestWaitTime));
       tr.appendChild(cell(String(g.agentsLoggedIn)));
-      tr.appendChild(cell(String(g.agentsAvailable)));
-      tr.appendChild(cell(String(g.agentsOnWrap)));
+      // Board states, counted like the tiles: an agent on a call is busy, not available.
+      tr.appendChild(cell(String(g.board.available)));
+      tr.appendChild(cell(String(g.board.busy)));
+      tr.appendChild(cell(String(g.board.wrap)));
       tr.appendChild(cell(String(g.totalInboundCalls)));
       tr.appendChild(cell(String(g.totalAnsweredCalls)));
       tr.appendChild(cell(String(g.totalAbandonedCalls)));

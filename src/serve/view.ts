@@ -28,6 +28,8 @@ export type AgentCounts = Readonly<Record<AgentBoardState, number>>;
 /** A group row with the colours of its queue figures. */
 export interface GroupRow extends GroupSummary {
   readonly levels: { readonly callsInQueue: Level; readonly longestWaitTime: Level };
+  /** The group's agents by board state, counted as the tiles count them (an agent on a call is busy, not available). */
+  readonly board: AgentCounts;
 }
 
 /** The data of one wallboard update (the SSE `update` event and the `/summary` body). */
@@ -72,6 +74,7 @@ export function wallboardView(summary: AcdSummary, thresholds: WallboardThreshol
     .map((g) => ({
       ...g,
       levels: { callsInQueue: levelOf(g.callsInQueue, thresholds.callsInQueue), longestWaitTime: levelOf(g.longestWaitTime, thresholds.longestWaitTime) },
+      board: countAgents(agentList.filter((a) => a.groups.includes(g.group))),
     }));
   return {
     summary,

@@ -8,6 +8,9 @@ import { decodeServeSettings } from '../../src/serve/settings.js';
 import { agentBoardState, wallboardView } from '../../src/serve/view.js';
 import type { AcdSummary, StationSummary } from '../../src/metrics/types.js';
 import { checkPrometheusText } from './prom-text.js';
+import { ev, TEST_METRICS } from '../../marbles/helpers/acd-event-builders.js';
+import { initialMetricsState, reduceMetrics } from '../../src/metrics/reducer.js';
+import { summarize } from '../../src/metrics/summarize.js';
 
 describe('healthOf', () => {
   const open = { kind: 'open', at: 1_000, url: 'wss://pbx' } as const;
@@ -123,5 +126,25 @@ describe('the strict Prometheus text checker', () => {
     ['a bucket without le', '# TYPE h histogram\nh_bucket 1\n', /without le/],
   ])('rejects %s', (_what, text, problem) => {
     expect(checkPrometheusText(text).join('\n')).toMatch(problem);
+  });
+});
+
+describe('wallboardView group rows', () => {
+  // The group table counts agents by the same board states as the tiles: an agent on a call is busy, not available,
+  // and an agent in two groups counts in both rows.
+  it('counts each group\'s agents by board state, like the tiles', () => {
+    let state = initialMetricsState(TEST_METRICS, 0);
+    for (const e of [
+      ev(11, { at: 1, src: '1001', d1: '8', d2: '0001' }),
+      ev(25, { at: 2, src: '1001', d1: '9', d2: '0001' }),
+      ev(11, { at: 3, src: '1002', d1: '8', d2: '0002' }),
+      ev(17, { at: 4, src: '1001', dst: '1005' }),
+    ]) state = reduceMetrics(state, e);
+    const view = wallboardView(summarize(state, 5), DEFAULT_THRESHOLDS, healthOf({ state: undefined, lastFrameAt: undefined, now: 5, freshnessMs: 1 }));
+    expect(view.agents).toEqual({ available: 1, busy: 1, wrap: 0, unavailable: 0 });
+    expect(Object.fromEntries(view.groups.map((g) => [g.group, g.board]))).toEqual({
+      '8': { available: 1, busy: 1, wrap: 0, unavailable: 0 },
+      '9': { available: 0, busy: 1, wrap: 0, unavailable: 0 },
+    });
   });
 });
