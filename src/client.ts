@@ -98,7 +98,7 @@ function configOf(input: ConnectInput, env: NodeJS.ProcessEnv): { config: Config
  * @example
  * ```ts
  * const client = connect({ configFile: 'res/ipecs.conf' });
- * client.summary$.subscribe((s) => console.log(s.callsInQueue, s.agentsAvailable));
+ * client.summary$.subscribe((s) => wallboard.show(s.callsInQueue, s.agentsAvailable));
  * // later
  * await client.close();
  * ```

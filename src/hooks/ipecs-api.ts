@@ -27,8 +27,8 @@ type HookKind = 'event' | ChangeKind;
  * @example
  * ```ts
  * const api = new IpecsAPI('res/ipecs.conf', 'iPECsAPI');
- * api.addEventHook((summary) => console.log(summary['total-inbound-calls']));
- * api.addNewCallHook((p) => console.log(p['Total Calls']));
+ * api.addEventHook((summary) => wallboard.update(summary['total-inbound-calls']));
+ * api.addNewCallHook((p) => crm.notify(p['Total Calls']));
  * await api.connectAPI(); // settles when shutdown() is called
  * ```
  */

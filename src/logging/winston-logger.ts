@@ -164,7 +164,7 @@ export function createLogger(options: LoggerOptions): Logger & { close(): Promis
     transports.push(s);
   }
   if (options.console) {
-    // Through a forwarding stream rather than winston's Console transport (which writes to `console._stderr`) or a
+    // Through a forwarding stream rather than winston's Console transport (which writes through the global console's stderr) or a
     // Stream on process.stderr itself (which would change the global stream's listener limit).
     const stderr = new Writable({
       write(chunk: Buffer, _encoding, callback) {

@@ -440,7 +440,7 @@ function onEvent(s: MetricsState, ev: AcdEvent): void {
   const src = stationParty(ev.source);
   const dst = stationParty(ev.dest);
 
-  // Implicit registration first (§2): any station named by any event but 81–84, whose own effect decides.
+  // Implicit registration first (§2): a station named by an event other than 81–84, whose own effect decides.
   const serviceCode = code >= 81 && code <= 84;
   if (!serviceCode) {
     if (src !== undefined) seen(s, src, at, ev);

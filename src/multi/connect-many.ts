@@ -38,7 +38,7 @@ export type ConnectManyDeps = ConnectDeps;
  * @example
  * ```ts
  * const many = connectMany([{ id: 'leeds', config: { configFile: 'leeds.conf' } }, { id: 'york', config: { configFile: 'york.conf' } }]);
- * many.summaries$.subscribe(({ sites, combined }) => console.log(combined.serviceLevel, sites['york']?.callsInQueue));
+ * many.summaries$.subscribe(({ sites, combined }) => board.show(combined.serviceLevel, sites['york']?.callsInQueue));
  * ```
  * @throws Error naming every bad site id; ConfigError for a bad site configuration (sites already started are closed).
  */

@@ -16,7 +16,7 @@ export interface HttpRequest {
   readonly timeoutMs?: number;
 }
 
-/** One REST response: any status (the caller classifies), and the parsed JSON body (`undefined` when empty). */
+/** One REST response: whatever the status (the caller classifies), and the parsed JSON body (`undefined` when empty). */
 export interface HttpResponse {
   readonly status: number;
   readonly body: unknown;
