@@ -1,7 +1,7 @@
 // connect(): the composition root. It wires config → session/socket → protocol/streams → metrics and returns the
 // public streams. It holds no logic of its own (architecture.md): every rule lives in a box.
 
-import { asyncScheduler, Subject, share, takeUntil, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { asyncScheduler, Subject, takeUntil, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Config, ConfigInput } from './config/config.js';
 import { loadConfigFile, resolveConfig } from './config/load.js';
 import { silentLogger, type Logger } from './logging/logger.js';
@@ -133,30 +133,29 @@ export function connect(input: ConnectInput, deps: ConnectDeps = {}): IpecsClien
     ...deps.cti,
   });
 
+  // Every box's streams are shared already (one socket, one decode, one summary state); the client only ends them
+  // on close().
   const closed$ = new Subject<void>();
-  const hot = <T>(source$: Observable<T>): Observable<T> => source$.pipe(takeUntil(closed$), share());
-  const changes$ = hot(metrics.changes$);
-  const perEvent = acdEventStreams(changes$);
+  const untilClosed = <T>(source$: Observable<T>): Observable<T> => source$.pipe(takeUntil(closed$));
 
   // One root subscription keeps the pipeline running from connect() on, so figures are right however late the
   // host subscribes; close() releases it.
-  const root: Subscription = metrics.summary$.pipe(takeUntil(closed$)).subscribe({
+  const root: Subscription = untilClosed(metrics.summary$).subscribe({
     error: (err: unknown) => {
       logger.error('client stopped on a fatal error', { error: err instanceof Error ? err.message : String(err) });
     },
   });
-  root.add(changes$.subscribe());
 
   let closing: Promise<void> | undefined;
   return {
     config,
-    summary$: metrics.summary$.pipe(takeUntil(closed$)),
-    periods$: hot(metrics.periods$),
-    events$: hot(pipeline.events$),
-    errors$: hot(pipeline.errors$),
-    frames$: connection.frames$.pipe(takeUntil(closed$)),
-    connection$: connection.connection$.pipe(takeUntil(closed$)),
-    ...perEvent,
+    summary$: untilClosed(metrics.summary$),
+    periods$: untilClosed(metrics.periods$),
+    events$: untilClosed(pipeline.events$),
+    errors$: untilClosed(pipeline.errors$),
+    frames$: untilClosed(connection.frames$),
+    connection$: untilClosed(connection.connection$),
+    ...acdEventStreams(untilClosed(metrics.changes$)),
     cti,
     stats: () => ({ ...pipeline.stats(), ...connection.stats(), expiredCalls: metrics.expiredCalls() }),
     close: () => {

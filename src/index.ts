@@ -63,7 +63,8 @@ export type { PbxErrorCode, ErrorDisposition } from './session/errors.js';
 /* Streams */
 export { decodeFrames, DECODE_LOG_INTERVAL_MS } from './streams/decode-frames.js';
 export type { DecodeFramesOptions } from './streams/decode-frames.js';
-export { filterEvents, compileFilters, eventGroup } from './streams/filter-events.js';
+export { filterEvents, compileFilters } from './streams/filter-events.js';
+export { eventGroup } from './protocol/group.js';
 export type { FilterReason, EventFilter } from './streams/filter-events.js';
 export { acdPipeline } from './streams/pipeline.js';
 export type { AcdPipeline, AcdPipelineOptions, PipelineStats } from './streams/pipeline.js';

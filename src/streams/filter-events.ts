@@ -1,9 +1,10 @@
 // filterEvents: metrics.md §6. Events outside the configured filters are dropped before the metrics, and each
 // drop is reported with its reason (counted on the client's stats, never silent). An empty list = no filter.
 
-import { Observable, type OperatorFunction } from 'rxjs';
+import { filter, type OperatorFunction } from 'rxjs';
 import type { AcdEvent } from '../protocol/acd-event.js';
 import type { FiltersConfig } from '../config/config.js';
+import { eventGroup, normalizeGroup } from '../protocol/group.js';
 
 /** Why an event was filtered out. Stable strings: they label the `filteredByReason` counters. */
 export type FilterReason = 'event-blocked' | 'event-not-allowed' | 'station' | 'group';
@@ -44,40 +45,6 @@ function compileStations(entries: readonly string[]): ((n: string) => boolean) |
   };
 }
 
-function groupKey(s: string): string {
-  return /^\d+$/.test(s) ? String(Number(s)) : s;
-}
-
-/**
- * The group an event carries (catalogue: 11, 12, 23–26 in data1; 13, 14 in data2; 62, 66 in data1, where 0 means
- * "not an ACD call"), or `undefined` for an event that carries none.
- */
-export function eventGroup(e: AcdEvent): string | undefined {
-  let raw: string;
-  switch (e.code) {
-    case 11:
-    case 12:
-    case 23:
-    case 24:
-    case 25:
-    case 26:
-      raw = e.data1;
-      break;
-    case 13:
-    case 14:
-      raw = e.data2;
-      break;
-    case 62:
-    case 66:
-      raw = e.data1;
-      if (groupKey(raw) === '0') return undefined;
-      break;
-    default:
-      return undefined;
-  }
-  return raw === '' ? undefined : groupKey(raw);
-}
-
 /**
  * Compiles the filters of metrics.md §6 into one predicate, checked in order: `eventsBlocked`, `eventsAllowed`,
  * `stations` (an event naming a station is kept when its source or destination station is listed; an event
@@ -87,7 +54,7 @@ export function compileFilters(filters: FiltersConfig): EventFilter {
   const blocked = new Set(filters.eventsBlocked);
   const allowed = new Set(filters.eventsAllowed);
   const station = compileStations(filters.stations);
-  const groups = new Set(filters.groups.map((g) => groupKey(g.trim())));
+  const groups = new Set(filters.groups.map((g) => normalizeGroup(g.trim())));
   const useBlocked = blocked.size > 0;
   const useAllowed = allowed.size > 0;
   const useGroups = groups.size > 0;
@@ -117,20 +84,10 @@ export function filterEvents(
   onFiltered: (event: AcdEvent, reason: FilterReason) => void,
 ): OperatorFunction<AcdEvent, AcdEvent> {
   const decide = compileFilters(filters);
-  return (source) =>
-    new Observable<AcdEvent>((subscriber) =>
-      source.subscribe({
-        next: (e) => {
-          const reason = decide(e);
-          if (reason === undefined) subscriber.next(e);
-          else onFiltered(e, reason);
-        },
-        error: (err: unknown) => {
-          subscriber.error(err);
-        },
-        complete: () => {
-          subscriber.complete();
-        },
-      }),
-    );
+  return filter((e) => {
+    const reason = decide(e);
+    if (reason === undefined) return true;
+    onFiltered(e, reason);
+    return false;
+  });
 }

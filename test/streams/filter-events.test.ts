@@ -1,6 +1,7 @@
 // compileFilters and eventGroup (metrics.md §6) without Rx.
 import { describe, it, expect } from 'vitest';
-import { compileFilters, eventGroup } from '../../src/streams/filter-events.js';
+import { compileFilters } from '../../src/streams/filter-events.js';
+import { eventGroup } from '../../src/protocol/group.js';
 import { ev } from '../../marbles/helpers/acd-event-builders.js';
 import type { FiltersConfig } from '../../src/config/config.js';
 
