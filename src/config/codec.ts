@@ -11,7 +11,7 @@ function refined<A>(name: string, is: (u: unknown) => u is A): t.Type<A, A> {
 }
 
 /** An integer in `[min, max]`. */
-export function intIn(min: number, max: number, name = `an integer ${min}-${max}`): t.Type<number, number> {
+function intIn(min: number, max: number, name = `an integer ${min}-${max}`): t.Type<number, number> {
   return refined(name, (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max);
 }
 
@@ -19,11 +19,11 @@ export function intIn(min: number, max: number, name = `an integer ${min}-${max}
 const MAX_TIMER = 2_147_483_647;
 
 /** A duration in milliseconds, > 0. */
-export const PositiveMs = intIn(1, MAX_TIMER, 'a positive integer (milliseconds)');
+const PositiveMs = intIn(1, MAX_TIMER, 'a positive integer (milliseconds)');
 /** A duration in milliseconds, ≥ 0. */
-export const NonNegativeMs = intIn(0, MAX_TIMER, 'an integer ≥ 0 (milliseconds)');
+const NonNegativeMs = intIn(0, MAX_TIMER, 'an integer ≥ 0 (milliseconds)');
 /** A TCP port. */
-export const Port = intIn(1, 65_535, 'an integer 1-65535 (port)');
+const Port = intIn(1, 65_535, 'an integer 1-65535 (port)');
 
 const Str = refined('a string', (u): u is string => typeof u === 'string');
 const NonEmpty = refined('a non-empty string', (u): u is string => typeof u === 'string' && u.trim() !== '');
@@ -34,10 +34,10 @@ function oneOf<const L extends readonly string[]>(values: L): t.Type<L[number], 
 }
 
 /** `HH:MM`, 00:00-23:59. */
-export const HourMinute = refined('a time "HH:MM" (00:00-23:59)', (u): u is string => typeof u === 'string' && /^([01]\d|2[0-3]):[0-5]\d$/.test(u));
+const HourMinute = refined('a time "HH:MM" (00:00-23:59)', (u): u is string => typeof u === 'string' && /^([01]\d|2[0-3]):[0-5]\d$/.test(u));
 
 /** An IANA time zone the runtime knows (checked through Intl), or `"local"` for the host's zone. */
-export const TimeZone = refined('an IANA time zone (e.g. "Europe/London") or "local"', (u): u is string => {
+const TimeZone = refined('an IANA time zone (e.g. "Europe/London") or "local"', (u): u is string => {
   if (typeof u !== 'string' || u.trim() === '') return false;
   if (u === 'local') return true;
   try {
@@ -47,9 +47,6 @@ export const TimeZone = refined('an IANA time zone (e.g. "Europe/London") or "lo
     return false;
   }
 });
-
-/** A SHA-256 fingerprint: 64 hex digits, colons optional. */
-export const Fingerprint256 = refined('a SHA-256 fingerprint (64 hex digits, colons optional)', (u): u is string => typeof u === 'string' && /^[0-9a-f]{64}$/i.test(u.replace(/:/g, '')));
 
 /** A URL path beginning with `/`. */
 const UrlPath = refined('a path starting with "/"', (u): u is string => typeof u === 'string' && u.startsWith('/') && !/\s/.test(u));
@@ -64,7 +61,7 @@ const OptionalFingerprint = refined('a SHA-256 fingerprint (64 hex digits, colon
 const FileOrNull = refined('a file path or null', (u): u is string | null => u === null || (typeof u === 'string' && u.trim() !== ''));
 
 /** A station filter entry: a station number (JSON number or digit string) or a `"low-high"` range (low ≤ high). */
-export const StationEntry = new t.Type<string, string, unknown>(
+const StationEntry = new t.Type<string, string, unknown>(
   'a station number or a "low-high" range',
   (u): u is string => typeof u === 'string',
   (u, c) => {
@@ -95,12 +92,8 @@ const GroupEntry = new t.Type<string, string, unknown>(
 /** An ACD event code. */
 const EventCode = intIn(0, 999, 'an event code (integer 0-999)');
 
-function list<C extends t.Mixed>(item: C, name: string): t.ArrayC<C> {
-  return t.array(item, name);
-}
-
 /** The sections of the file, each key optional; `t.exact` strips unknown keys. */
-export const configSections = {
+const configSections = {
   server: t.exact(
     t.partial({
       host: NonEmpty,
@@ -141,10 +134,10 @@ export const configSections = {
   ),
   filters: t.exact(
     t.partial({
-      stations: list(StationEntry, 'a list of station numbers or "low-high" ranges'),
-      groups: list(GroupEntry, 'a list of group numbers'),
-      eventsAllowed: list(EventCode, 'a list of event codes'),
-      eventsBlocked: list(EventCode, 'a list of event codes'),
+      stations: t.array(StationEntry, 'a list of station numbers or "low-high" ranges'),
+      groups: t.array(GroupEntry, 'a list of group numbers'),
+      eventsAllowed: t.array(EventCode, 'a list of event codes'),
+      eventsBlocked: t.array(EventCode, 'a list of event codes'),
     }),
   ),
   metrics: t.exact(

@@ -8,6 +8,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
+import { ArrayType, IntersectionType } from 'io-ts';
 import type { Config, ConfigInput } from './config.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { ConfigFileCodec, SECTION_KEYS, SECTION_NAMES } from './codec.js';
@@ -68,21 +69,61 @@ function isSecretPath(path: string): boolean {
   return SECRET_KEY.test(last);
 }
 
-/** Turns io-ts errors into problems: one per JSON path (the first failure at that path). */
-function toProblems(errors: t.Errors, file: string): ConfigProblem[] {
+/**
+ * Turns io-ts errors into problems: one per JSON path (the first failure at that path). Array items read
+ * `list[2]`; the members of an intersection add nothing to the path. Shared with `resources.ts`.
+ */
+export function toProblems(errors: t.Errors, file: string): ConfigProblem[] {
   const byPath = new Map<string, ConfigProblem>();
   for (const e of errors) {
     let path = '';
-    for (const c of e.context) {
-      if (c.key === '') continue;
-      path += /^\d+$/.test(c.key) ? `[${c.key}]` : path === '' ? c.key : `.${c.key}`;
-    }
+    e.context.forEach((c, i) => {
+      const parent = e.context[i - 1]?.type;
+      if (c.key === '' || parent instanceof IntersectionType) return;
+      path += parent instanceof ArrayType ? `[${c.key}]` : path === '' ? c.key : `.${c.key}`;
+    });
     if (path === '') path = '(root)';
     if (byPath.has(path)) continue;
     const expected = e.context[e.context.length - 1]?.type.name ?? 'a valid value';
     byPath.set(path, { file, path, expected, found: describeFound(e.value, isSecretPath(path)) });
   }
   return [...byPath.values()];
+}
+
+/** Line and column of a character offset, for JSON syntax errors. */
+function lineCol(text: string, pos: number): string {
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length;
+  const col = pos - before.lastIndexOf('\n');
+  return `line ${line}, column ${col}`;
+}
+
+/** What {@link readJsonFile} gives: the parsed value, or why there is none. */
+export type JsonFileResult =
+  | { readonly ok: true; readonly raw: unknown }
+  | { readonly ok: false; readonly code: 'CONFIG_NOT_FOUND' | 'CONFIG_NOT_JSON'; readonly problem: ConfigProblem };
+
+/**
+ * Reads and parses a JSON file (a leading BOM is dropped). A failure is a problem naming the file: unreadable
+ * (`found` is the system code, e.g. `ENOENT`) or not JSON (with line and column). Shared with `resources.ts`.
+ */
+export function readJsonFile(file: string): JsonFileResult {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    return { ok: false, code: 'CONFIG_NOT_FOUND', problem: { file, path: '(file)', expected: 'a readable JSON file', found: typeof code === 'string' ? code : 'an unreadable file' } };
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  try {
+    return { ok: true, raw: JSON.parse(text) as unknown };
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : '';
+    const pos = /position (\d+)/.exec(msg)?.[1];
+    const where = pos === undefined ? '' : ` at ${lineCol(text, Number(pos))}`;
+    return { ok: false, code: 'CONFIG_NOT_JSON', problem: { file, path: '(file)', expected: 'valid JSON', found: `a syntax error${where}` } };
+  }
 }
 
 function isPlainObject(u: unknown): u is Record<string, unknown> {
@@ -249,12 +290,8 @@ function resolveLayers(fileLayer: { raw: unknown; file: string } | undefined, in
   layers.push(decodeLayer(envLayer(env, problems), '(environment)', problems));
   if (input !== undefined) {
     if (isPlainObject(input)) warnings.push(...unknownKeyWarnings(input, source));
-    // `undefined` values of an explicit input mean "not set".
-    const cleaned: Record<string, unknown> = {};
-    if (isPlainObject(input)) {
-      for (const [k, v] of Object.entries(input as Record<string, unknown>)) if (v !== undefined && k !== '__proto__') cleaned[k] = isPlainObject(v) ? defined(v) : v;
-    }
-    layers.push(decodeLayer(isPlainObject(input) ? cleaned : input, source, problems));
+    // `undefined` values of an explicit input mean "not set": the codec lets them through and `merge` drops them.
+    layers.push(decodeLayer(input, source, problems));
   }
   const config = merge(layers);
   if (problems.length === 0) finalChecks(config, source, problems);
@@ -274,14 +311,6 @@ export function resolveConfig(input: ConfigInput, env: NodeJS.ProcessEnv = proce
   return resolveLayers(undefined, input, env, source);
 }
 
-/** Line and column of a character offset, for JSON syntax errors. */
-function lineCol(text: string, pos: number): string {
-  const before = text.slice(0, pos);
-  const line = before.split('\n').length;
-  const col = pos - before.lastIndexOf('\n');
-  return `line ${line}, column ${col}`;
-}
-
 /**
  * Loads a JSON configuration file, applies the IPECS_* environment variables over it and the defaults under it.
  * Throws {@link ConfigError}: `CONFIG_NOT_FOUND` (cannot read), `CONFIG_NOT_JSON` (syntax, with line and column),
@@ -289,23 +318,11 @@ function lineCol(text: string, pos: number): string {
  * others can read.
  */
 export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    throw new ConfigError('CONFIG_NOT_FOUND', [{ file: path, path: '(file)', expected: 'a readable JSON file', found: typeof code === 'string' ? code : 'an unreadable file' }], 'Configuration file not found');
+  const read = readJsonFile(path);
+  if (!read.ok) {
+    throw new ConfigError(read.code, [read.problem], read.code === 'CONFIG_NOT_FOUND' ? 'Configuration file not found' : 'Configuration file is not JSON');
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : '';
-    const pos = /position (\d+)/.exec(msg)?.[1];
-    const where = pos === undefined ? '' : ` at ${lineCol(text, Number(pos))}`;
-    throw new ConfigError('CONFIG_NOT_JSON', [{ file: path, path: '(file)', expected: 'valid JSON', found: `a syntax error${where}` }], 'Configuration file is not JSON');
-  }
+  const raw = read.raw;
   const loaded = resolveLayers({ raw, file: path }, undefined, env, path);
   const warnings = [...loaded.warnings];
   const fileHasPassword = isPlainObject(raw) && isPlainObject(raw['server']) && typeof raw['server']['password'] === 'string' && raw['server']['password'] !== '';
@@ -320,4 +337,12 @@ export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.en
     }
   }
   return { config: loaded.config, warnings };
+}
+
+/** Where a configuration comes from: a file, or an object (as `connect()` and the CLI take it). */
+export type ConfigSource = { readonly configFile: string } | ConfigInput;
+
+/** {@link loadConfigFile} for `{ configFile }`, {@link resolveConfig} for an object. */
+export function loadConfig(source: ConfigSource, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  return 'configFile' in source ? loadConfigFile(source.configFile, env) : resolveConfig(source, env);
 }

@@ -2,11 +2,10 @@
 // Validated with io-ts at load; a problem names the file and the key. Relative paths resolve against the install
 // folder.
 
-import { readFileSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import type { Config } from './config.js';
-import { ConfigError } from './load.js';
+import { ConfigError, readJsonFile, toProblems } from './load.js';
 import type { ConfigProblem } from './load.js';
 import { installPath } from './default-path.js';
 
@@ -61,36 +60,12 @@ const CommandsFileCodec = t.type({
   sockets: t.record(t.string, t.string),
 });
 
+/** Reads a JSON file; a failure becomes a problem. */
 function readJson(file: string, problems: ConfigProblem[]): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    problems.push({ file, path: '(file)', expected: 'a readable JSON file', found: typeof code === 'string' ? code : 'an unreadable file' });
-    return undefined;
-  }
-  try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown;
-  } catch {
-    problems.push({ file, path: '(file)', expected: 'valid JSON', found: 'a syntax error' });
-    return undefined;
-  }
-}
-
-function ioProblems(errors: t.Errors, file: string): ConfigProblem[] {
-  const seen = new Set<string>();
-  const out: ConfigProblem[] = [];
-  for (const e of errors) {
-    const path = e.context.map((c) => c.key).filter((k, i, all) => k !== '' && !(/^\d$/.test(k) && i > 0 && all[i - 1] !== '' && e.context[i - 1]?.type instanceof t.IntersectionType)).join('.');
-    const key = path === '' ? '(root)' : path;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const v = e.value;
-    const found = v === undefined ? 'nothing (missing)' : v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? `the string ${JSON.stringify(v.slice(0, 40))}` : `a ${typeof v}`;
-    out.push({ file, path: key, expected: e.context[e.context.length - 1]?.type.name ?? 'a valid value', found });
-  }
-  return out;
+  const r = readJsonFile(file);
+  if (r.ok) return r.raw;
+  problems.push(r.problem);
+  return undefined;
 }
 
 function placeholderArgs(template: string, args: readonly (string | number)[]): string {
@@ -120,7 +95,7 @@ export function createMessages(language: string, templates: ReadonlyMap<string, 
 function decodeMessages(raw: unknown, file: string, problems: ConfigProblem[]): Messages | undefined {
   const r = MessagesFileCodec.decode(raw);
   if (E.isLeft(r)) {
-    problems.push(...ioProblems(r.left, file));
+    problems.push(...toProblems(r.left, file));
     return undefined;
   }
   const templates = new Map<string, string>();
@@ -137,7 +112,7 @@ function decodeMessages(raw: unknown, file: string, problems: ConfigProblem[]): 
 function decodeCommands(raw: unknown, file: string, problems: ConfigProblem[]): CommandTemplates | undefined {
   const r = CommandsFileCodec.decode(raw);
   if (E.isLeft(r)) {
-    problems.push(...ioProblems(r.left, file));
+    problems.push(...toProblems(r.left, file));
     return undefined;
   }
   const commands = new Map<string, CommandTemplate>();

@@ -47,12 +47,24 @@ function errorToPlain(e: Error): Record<string, unknown> {
   return out;
 }
 
-function walk(v: unknown, depth: number, ancestors: unknown[]): unknown {
-  if (typeof v === 'string') return redactString(v);
+/**
+ * How the copy's strings and keys are finished after redaction. {@link redact} keeps them; the logger escapes,
+ * scrubs and truncates them here, in the same walk (one copy of a record, not two).
+ */
+export interface RedactFinish {
+  /** A string value (already redacted), found under `key` (`''` inside an array). */
+  string(s: string, key: string): string;
+  /** An object key. */
+  key(k: string): string;
+}
+
+const KEEP: RedactFinish = { string: (s) => s, key: (k) => k };
+
+function walk(v: unknown, key: string, depth: number, ancestors: unknown[], fin: RedactFinish): unknown {
+  if (typeof v === 'string') return fin.string(redactString(v), key);
   if (typeof v !== 'object' || v === null) {
     if (typeof v === 'function') return '[function]';
-    if (typeof v === 'bigint') return v.toString();
-    if (typeof v === 'symbol') return v.toString();
+    if (typeof v === 'bigint' || typeof v === 'symbol') return fin.string(v.toString(), key);
     return v;
   }
   if (ancestors.includes(v)) return '[circular]';
@@ -62,12 +74,12 @@ function walk(v: unknown, depth: number, ancestors: unknown[]): unknown {
   ancestors.push(v);
   try {
     if (Array.isArray(v)) {
-      const out: unknown[] = v.slice(0, MAX_ARRAY).map((x) => walk(x, depth + 1, ancestors));
+      const out: unknown[] = v.slice(0, MAX_ARRAY).map((x) => walk(x, '', depth + 1, ancestors, fin));
       if (v.length > MAX_ARRAY) out.push(`[${v.length - MAX_ARRAY} more]`);
       return out;
     }
-    if (v instanceof Map) return walk(Object.fromEntries([...v.entries()].map(([k, x]) => [String(k), x])), depth, ancestors.slice(0, -1));
-    if (v instanceof Set) return walk([...v], depth, ancestors.slice(0, -1));
+    if (v instanceof Map) return walk(Object.fromEntries([...v.entries()].map(([k, x]) => [String(k), x])), key, depth, ancestors.slice(0, -1), fin);
+    if (v instanceof Set) return walk([...v], key, depth, ancestors.slice(0, -1), fin);
     const src: Record<string, unknown> = v instanceof Error ? errorToPlain(v) : (v as Record<string, unknown>);
     const out: Record<string, unknown> = {};
     let n = 0;
@@ -82,7 +94,7 @@ function walk(v: unknown, depth: number, ancestors: unknown[]): unknown {
       } catch {
         x = '[unreadable]';
       }
-      setOwn(out, k, SECRET_KEY.test(k) && x !== undefined && x !== null && x !== '' ? REDACTED : walk(x, depth + 1, ancestors));
+      setOwn(out, fin.key(k), SECRET_KEY.test(k) && x !== undefined && x !== null && x !== '' ? REDACTED : walk(x, k, depth + 1, ancestors, fin));
     }
     return out;
   } finally {
@@ -97,15 +109,14 @@ function walk(v: unknown, depth: number, ancestors: unknown[]): unknown {
  * Pure: the input is not modified. Never throws.
  */
 export function redact(value: unknown): unknown {
+  return redactWith(value, KEEP);
+}
+
+/** {@link redact}, with every string value and key of the copy passed through `finish`. Never throws. */
+export function redactWith(value: unknown, finish: RedactFinish): unknown {
   try {
-    return walk(value, 0, []);
+    return walk(value, '', 0, [], finish);
   } catch {
     return '[unredactable value]';
   }
-}
-
-/** {@link redact} for a record of log fields. */
-export function redactFields(fields: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const r = redact(fields);
-  return typeof r === 'object' && r !== null && !Array.isArray(r) ? (r as Record<string, unknown>) : { fields: r };
 }

@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import winston from 'winston';
 import type { LogFields, LogLevel, Logger } from './logger.js';
 import { escapeForLog } from './escape.js';
-import { REDACTED, redact, redactString } from './redact.js';
+import { REDACTED, redactString, redactWith } from './redact.js';
 import { RotatingFileStream } from './rotating-file.js';
 
 /** Longest message kept in a record (characters of the original, before escaping). */
@@ -49,24 +49,12 @@ function scrub(s: string, secrets: ReadonlySet<string>): string {
 /** Keys winston and our record layout own; a field of the same name is kept under `field.<name>`. */
 const RESERVED = new Set(['level', 'message', 'label', 'timestamp', 'splat']);
 
-function escapeDeep(v: unknown, key: string, secrets: ReadonlySet<string>): unknown {
-  if (typeof v === 'string') return escapeForLog(scrub(v, secrets), key === 'stack' ? MAX_STACK_CHARS : MAX_FIELD_CHARS);
-  if (Array.isArray(v)) return v.map((x) => escapeDeep(x, '', secrets));
-  if (typeof v === 'object' && v !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) {
-      const safeKey = escapeForLog(scrub(k, secrets), 100);
-      if (safeKey === '__proto__') Object.defineProperty(out, safeKey, { value: escapeDeep(x, k, secrets), enumerable: true, writable: true, configurable: true });
-      else out[safeKey] = escapeDeep(x, k, secrets);
-    }
-    return out;
-  }
-  return v;
-}
-
 /** Builds one record: redacted, escaped and truncated fields, then the message, label and level on top. */
 function buildRecord(level: LogLevel, label: string, message: string, fields: LogFields, secrets: ReadonlySet<string>): Record<string, unknown> {
-  const clean = escapeDeep(redact(fields), '', secrets);
+  const clean = redactWith(fields, {
+    string: (v, key) => escapeForLog(scrub(v, secrets), key === 'stack' ? MAX_STACK_CHARS : MAX_FIELD_CHARS),
+    key: (k) => escapeForLog(scrub(k, secrets), 100),
+  });
   const rec: Record<string, unknown> = {};
   if (typeof clean === 'object' && clean !== null && !Array.isArray(clean)) {
     for (const [k, v] of Object.entries(clean)) {

@@ -369,15 +369,10 @@ export function errorCodeName(resource: ErrorResource, code: number): string | u
  * regard to case by {@link ctiErrorCode}. `invalidDeviceReferenceIdentifier` is not in the table (A-6): absent.
  */
 export const CTI_ERROR_NAMES: ReadonlyMap<string, number> = new Map([
-  ['generic', 101], ['serviceNotSupported', 102], ['invalidMonitorObjectType', 103],
-  ['invalidCallingDeviceIdentifier', 104], ['invalidCalledDeviceIdentifier', 105],
-  ['invalidConnectionIdentifier', 106], ['invalidDestination', 107], ['invalidDestinationDeviceObject', 108],
-  ['invalidDivertingDeviceIdentifier', 109], ['invalidHeldDeviceIdentifier', 110], ['invalidParameterValue', 111],
-  ['invalidForwardingDestination', 112], ['AssociateBusy', 140], ['AssociateDND', 141], ['AssociateFWD', 142],
-  ['AccessDenied', 143], ['accessDeny', 143], ['TimeOut', 144], ['InvalidAscState', 145], ['InvalidAscType', 146],
-  ['InvalidState', 147], ['InvalidOperation', 148], ['InvalidPassword', 149], ['unregistered', 150],
-  ['NoHeldCall', 201], ['stateIncompatability', 201], ['invalidHeldDeviceState', 202],
-  ['invalidConnectionState', 203], ['noCallToAnswer', 204], ['noConnectionToClear', 205], ['resourceBusy', 301],
+  // The §9.1 CTI table, inverted, plus the spellings of §9.3 that differ from it.
+  ...[...ERROR_CODES.cti].map(([code, name]) => [name, code] as const),
+  ['accessDeny', 143],
+  ['stateIncompatability', 201],
 ]);
 
 const ctiErrorByLower: ReadonlyMap<string, number> = new Map([...CTI_ERROR_NAMES].map(([k, v]) => [k.toLowerCase(), v]));

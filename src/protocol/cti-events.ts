@@ -5,6 +5,7 @@
 // string where a list is expected (A-42), unknown extra fields ignored. Never throws: bad input is a value.
 
 import { CTI_CAUSE_CODES } from './catalogue.js';
+import { isJsonObject, wireBoolean, wireNumber, wireString, wireStringList } from './lenient.js';
 import { normaliseCtiType, normalisePresenceStatus, type CtiEventType, type PresenceStatus, type SmdrRecord } from './wire.js';
 
 /**
@@ -100,36 +101,26 @@ export type CtiFrame =
   | { readonly kind: 'other'; readonly event: string }
   | CtiDecodeFailure;
 
-const isObject = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
-
 /** Reads one field; `undefined` means "cannot be read as that kind". */
 function readField(kind: CtiFieldKind, u: unknown): unknown {
   switch (kind.replace('?', '')) {
     case 'str':
-      if (typeof u === 'string') return u.trim();
-      return typeof u === 'number' && Number.isFinite(u) ? String(u) : undefined;
+      return wireString(u);
     case 'num':
-      if (typeof u === 'number' && Number.isFinite(u)) return u;
-      return typeof u === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(u) ? Number(u) : undefined;
-    case 'bool': {
-      if (typeof u === 'boolean') return u;
-      const s = typeof u === 'string' ? u.trim().toLowerCase() : '';
-      return s === 'true' ? true : s === 'false' ? false : undefined;
-    }
-    case 'strs': {
-      const list = Array.isArray(u) ? u : [u];
-      const out = list.map((x) => readField('str', x));
-      return out.every((x): x is string => typeof x === 'string') ? out : undefined;
-    }
+      return wireNumber(u);
+    case 'bool':
+      return wireBoolean(u);
+    case 'strs':
+      return wireStringList(u);
     default: {
       if (!Array.isArray(u)) return undefined;
       const out: Record<string, string>[] = [];
       for (const x of u) {
-        if (!isObject(x)) return undefined;
+        if (!isJsonObject(x)) return undefined;
         const o: Record<string, string> = {};
         for (const [k, v] of Object.entries(x)) {
-          const s = readField('str', Array.isArray(v) ? v[0] : v); // A-42: a one-element list is tolerated
-          if (typeof s === 'string') o[k] = s;
+          const s = wireString(Array.isArray(v) ? v[0] : v); // A-42: a one-element list is tolerated
+          if (s !== undefined) o[k] = s;
         }
         out.push(o);
       }
@@ -143,7 +134,7 @@ function readField(kind: CtiFieldKind, u: unknown): unknown {
  * dropped; a blank optional field is absent.
  */
 export function decodeCtiEventData(data: unknown): { readonly kind: 'call'; readonly event: CallEvent } | { readonly kind: 'presence'; readonly event: PresenceEvent } | CtiDecodeFailure {
-  if (!isObject(data)) return { kind: 'cti-decode-error', message: 'data is not an object' };
+  if (!isJsonObject(data)) return { kind: 'cti-decode-error', message: 'data is not an object' };
   const type = normaliseCtiType(data['type'], data);
   if (type === undefined) return { kind: 'cti-decode-error', message: 'unknown CTI event type' };
   const spec: Readonly<Record<string, CtiFieldKind>> = CTI_EVENT_FIELDS[type];
@@ -160,7 +151,7 @@ export function decodeCtiEventData(data: unknown): { readonly kind: 'call'; read
     if (v === undefined) bad.push(`${field} malformed`);
     else out[field] = v;
   }
-  const serial = readField('num', data['evtSerialNum']);
+  const serial = wireNumber(data['evtSerialNum']);
   if (typeof serial === 'number') out['evtSerialNum'] = serial;
   if (bad.length > 0) return { kind: 'cti-decode-error', type, message: bad.join(', ') };
   if (type === 'presence') {
@@ -181,16 +172,16 @@ export function decodeCtiFrame(text: string): CtiFrame {
   } catch {
     return { kind: 'other', event: '' }; // not JSON: the ACD pipeline counts it as malformed, not us
   }
-  if (!isObject(parsed) || typeof parsed['event'] !== 'string') return { kind: 'other', event: '' };
+  if (!isJsonObject(parsed) || typeof parsed['event'] !== 'string') return { kind: 'other', event: '' };
   const event = parsed['event'].trim().toLowerCase();
   if (event === 'call') return decodeCtiEventData(parsed['data']);
   if (event === 'smdr') {
     const rec = parsed['data'];
-    if (!isObject(rec)) return { kind: 'cti-decode-error', message: 'SMDR data is not an object' };
+    if (!isJsonObject(rec)) return { kind: 'cti-decode-error', message: 'SMDR data is not an object' };
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(rec)) {
       if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
-      out[k] = k === 'callRefID' ? (readField('num', v) ?? v) : k === 'Index' ? (readField('str', v) ?? v) : v;
+      out[k] = k === 'callRefID' ? (wireNumber(v) ?? v) : k === 'Index' ? (wireString(v) ?? v) : v;
     }
     return { kind: 'smdr', record: out };
   }

@@ -2,8 +2,8 @@
 //
 // The envelope check and the field normaliser are hand-written: measured on a shared 2-core box, the whole of
 // this function (UTF-8 check + JSON.parse + normalising) runs at ~500k frames/s, while JSON.parse plus the io-ts
-// envelope check alone (no normalising) ran at ~250-380k/s. The io-ts codec of the same envelope lives in
-// `wire.ts` and is tested to accept what this function accepts.
+// envelope check alone (no normalising) ran at ~250-380k/s. The io-ts codec of the envelope (`wire.ts`'s
+// `AcdEnvelope`) delegates to `decodeAcdMessage`, so both accept the same frames.
 //
 // Lenient exactly where the real server is sloppy (ipecs-webapi.md §6.2, §10.2-10, A-18; prior art §6.3):
 // eventCode/callRefID as numbers or numeric strings, blank and space-filled fields, strings sent as numbers,
@@ -16,6 +16,7 @@ import type { AcdEvent, DecodeError, DecodeErrorReason, Party, PartyType } from 
 import { acdCodeInfo } from './catalogue.js';
 import type { PartyKind } from './catalogue.js';
 import { escapeForLog } from '../logging/escape.js';
+import { isJsonObject, jsonTypeOf, wireString } from './lenient.js';
 
 /** Characters of the frame kept in {@link DecodeError.excerpt}. */
 export const EXCERPT_CHARS = 120;
@@ -26,12 +27,6 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** Marks a field that is present but of a type the decoder cannot accept. */
 const BAD: unique symbol = Symbol('bad');
 type Bad = typeof BAD;
-
-function describeType(u: unknown): string {
-  if (u === null) return 'null';
-  if (Array.isArray(u)) return 'array';
-  return typeof u;
-}
 
 function excerptOf(text: string): string {
   return escapeForLog(text, EXCERPT_CHARS);
@@ -49,14 +44,13 @@ function fail(reason: DecodeErrorReason, at: number, message: string, excerpt: s
   return { kind: 'decode-error', reason, at, message, excerpt, bytes };
 }
 
-/** A wire string field: string → trimmed; finite number → its decimal text; missing/null → ''; else BAD. */
+/** A wire string field: {@link wireString}, with missing/null → ''; anything else → BAD. */
 function stringField(data: Record<string, unknown>, key: string): string | Bad {
   if (!Object.hasOwn(data, key)) return '';
   const v = data[key];
-  if (typeof v === 'string') return v.trim();
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : BAD;
+  if (typeof v === 'string') return v.trim(); // the common case, without a call
   if (v === null || v === undefined) return '';
-  return BAD;
+  return wireString(v) ?? BAD;
 }
 
 /** A wire integer field: non-negative integer, or a numeric string (`"03"`); blank/missing/null → undefined. */
@@ -105,10 +99,6 @@ function partyOf(number: string, kind: PartyKind | undefined, typeField: string)
   return { type, number };
 }
 
-function isPlainObject(u: unknown): u is Record<string, unknown> {
-  return typeof u === 'object' && u !== null && !Array.isArray(u);
-}
-
 const STRING_FIELDS = ['time', 'eventString', 'sourceType', 'sourceNumber', 'destType', 'destNumber', 'data1', 'data2'] as const;
 
 /**
@@ -152,7 +142,7 @@ export function decodeAcdFrame(data: Buffer | string, isBinary: boolean, at: num
     return decodeAcdMessage(parsed, at, text, bytes);
   } catch (e) {
     // Defensive: nothing above is expected to throw (a hostile getter cannot exist on parsed JSON).
-    const what = e instanceof Error ? e.name : describeType(e);
+    const what = e instanceof Error ? e.name : jsonTypeOf(e);
     return fail('bad-shape', at, `decoder failure (${what})`, typeof data === 'string' ? excerptOf(data) : '', bytes);
   }
 }
@@ -162,26 +152,26 @@ export function decodeAcdFrame(data: Buffer | string, isBinary: boolean, at: num
  * (pass `''` if unknown); `bytes` is reported in errors. Never throws for JSON-shaped input.
  */
 export function decodeAcdMessage(parsed: unknown, at: number, text = '', bytes = 0): AcdEvent | DecodeError {
-  if (!isPlainObject(parsed)) {
-    return fail('not-object', at, `expected a JSON object, found ${describeType(parsed)}`, excerptOf(text), bytes);
+  if (!isJsonObject(parsed)) {
+    return fail('not-object', at, `expected a JSON object, found ${jsonTypeOf(parsed)}`, excerptOf(text), bytes);
   }
   const ev = Object.hasOwn(parsed, 'event') ? parsed['event'] : undefined;
   if (ev !== 'acd' && !(typeof ev === 'string' && ev.trim().toLowerCase() === 'acd')) {
-    const name = typeof ev === 'string' ? `"${escapeForLog(ev, 32)}"` : describeType(ev);
+    const name = typeof ev === 'string' ? `"${escapeForLog(ev, 32)}"` : jsonTypeOf(ev);
     return fail('other-event', at, `event is ${name}, not "acd"`, excerptOf(text), bytes);
   }
   const d = Object.hasOwn(parsed, 'data') ? parsed['data'] : undefined;
-  if (!isPlainObject(d)) {
-    return fail('bad-shape', at, `data: expected an object, found ${describeType(d)}`, excerptOf(text), bytes);
+  if (!isJsonObject(d)) {
+    return fail('bad-shape', at, `data: expected an object, found ${jsonTypeOf(d)}`, excerptOf(text), bytes);
   }
   const code = intField(d, 'eventCode');
   if (code === undefined) return fail('no-event-code', at, 'data.eventCode is missing or blank', excerptOf(text), bytes);
   if (code === BAD) {
-    return fail('bad-shape', at, `data.eventCode: expected an integer or numeric string, found ${describeType(d['eventCode'])}`, excerptOf(text), bytes);
+    return fail('bad-shape', at, `data.eventCode: expected an integer or numeric string, found ${jsonTypeOf(d['eventCode'])}`, excerptOf(text), bytes);
   }
   const callRefId = intField(d, 'callRefID');
   if (callRefId === BAD) {
-    return fail('bad-shape', at, `data.callRefID: expected an integer or numeric string, found ${describeType(d['callRefID'])}`, excerptOf(text), bytes);
+    return fail('bad-shape', at, `data.callRefID: expected an integer or numeric string, found ${jsonTypeOf(d['callRefID'])}`, excerptOf(text), bytes);
   }
   const pbxTime = stringField(d, 'time');
   const eventString = stringField(d, 'eventString');
@@ -196,7 +186,7 @@ export function decodeAcdMessage(parsed: unknown, at: number, text = '', bytes =
     destType === BAD || destNumber === BAD || data1 === BAD || data2 === BAD
   ) {
     const key = STRING_FIELDS.find((k) => stringField(d, k) === BAD) ?? 'data';
-    return fail('bad-shape', at, `data.${key}: expected a string or number, found ${describeType(d[key])}`, excerptOf(text), bytes);
+    return fail('bad-shape', at, `data.${key}: expected a string or number, found ${jsonTypeOf(d[key])}`, excerptOf(text), bytes);
   }
   const info = acdCodeInfo(code);
   const source = partyOf(sourceNumber, info?.source, sourceType);

@@ -10,12 +10,17 @@ export function normalizeGroup(s: string): string {
   return s;
 }
 
+/** An ACD group field of a call event (3, 62, 66): normalised, or `undefined` when blank or `0` ("not an ACD call"). */
+export function acdGroupField(s: string): string | undefined {
+  const g = normalizeGroup(s);
+  return g === '' || g === '0' ? undefined : g;
+}
+
 /**
- * The group an event carries (11, 12, 23–26 in data1; 13, 14 in data2; 62, 66 in data1, where 0 means "not an ACD
- * call"), normalised, or `undefined` for an event that carries none.
+ * The group an event carries for the group filter (11, 12, 23–26 in data1; 13, 14 in data2; 62, 66 in data1, where 0
+ * means "not an ACD call"), normalised, or `undefined` for an event that carries none.
  */
 export function eventGroup(e: AcdEvent): string | undefined {
-  let raw: string;
   switch (e.code) {
     case 11:
     case 12:
@@ -23,17 +28,14 @@ export function eventGroup(e: AcdEvent): string | undefined {
     case 24:
     case 25:
     case 26:
-    case 62:
-    case 66:
-      raw = e.data1;
-      break;
+      return normalizeGroup(e.data1) || undefined;
     case 13:
     case 14:
-      raw = e.data2;
-      break;
+      return normalizeGroup(e.data2) || undefined;
+    case 62:
+    case 66:
+      return acdGroupField(e.data1);
     default:
       return undefined;
   }
-  const g = normalizeGroup(raw);
-  return g === '' || ((e.code === 62 || e.code === 66) && g === '0') ? undefined : g;
 }

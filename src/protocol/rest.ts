@@ -3,18 +3,10 @@
 
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
+import { jsonTypeOf, lenientCodec, wireNumber } from './lenient.js';
 
 /** A number, or a numeric string (`"120"`) coerced to a number: the real server is not strict about JSON types. */
-export const NumberFromWire = new t.Type<number, number, unknown>(
-  'NumberFromWire',
-  (u): u is number => typeof u === 'number' && Number.isFinite(u),
-  (u, c) => {
-    if (typeof u === 'number' && Number.isFinite(u)) return t.success(u);
-    if (typeof u === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(u)) return t.success(Number(u));
-    return t.failure(u, c);
-  },
-  (n) => n,
-);
+export const NumberFromWire = lenientCodec('NumberFromWire', (u): u is number => typeof u === 'number' && Number.isFinite(u), wireNumber);
 
 /** io-ts codec of the login success body (§3.1). `systemVersion` is optional (A-38); `terminalCount` only with CTI. */
 export const LoginResponseCodec = t.intersection([
@@ -50,13 +42,6 @@ export interface ApiErrorBody {
   readonly error: { readonly code: number; readonly message: string };
 }
 
-/** Describes a value's JSON type for a problem list, never its content (the token must not leak into logs). */
-function typeOfValue(u: unknown): string {
-  if (u === null) return 'null';
-  if (Array.isArray(u)) return 'array';
-  return typeof u;
-}
-
 /** Turns io-ts errors into `path: expected X, found <type>` lines, without the offending values. */
 function describeErrors(errors: t.Errors): string {
   const lines = new Set<string>();
@@ -66,7 +51,7 @@ function describeErrors(errors: t.Errors): string {
       .filter((k) => k !== '' && !/^\d+$/.test(k))
       .join('.');
     const expected = e.context[e.context.length - 1]?.type.name ?? 'value';
-    lines.add(`${path === '' ? '(body)' : path}: expected ${expected}, found ${typeOfValue(e.value)}`);
+    lines.add(`${path === '' ? '(body)' : path}: expected ${expected}, found ${jsonTypeOf(e.value)}`);
   }
   return [...lines].join('; ');
 }

@@ -1,87 +1,69 @@
 // io-ts codecs of every wire shape of the event stream and SMDR (ipecs-webapi.md §5.4-5.5, §6.2, §7.4-7.5, §7.7).
-// Tolerant where §11 says the server is sloppy (A-17, A-18, A-19, A-23). The ACD hot path uses the hand-written
-// normaliser in `decode.ts`; the codecs here describe the same envelope for tools, tests and the slower streams.
+// Tolerant where §11 says the server is sloppy (A-17, A-18, A-19, A-23). The ACD hot path is the hand-written
+// decoder in `decode.ts`; the ACD codec here delegates to it, and the scalars come from `lenient.ts`.
 
 import * as t from 'io-ts';
 import { NumberFromWire } from './rest.js';
+import { decodeAcdMessage } from './decode.js';
+import { isDecodeError } from './acd-event.js';
+import { lenientCodec, wireBoolean, wireString, wireStringList } from './lenient.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Lenient scalars
 
 /** A string field that the server sometimes sends as a number (`destNumber: 1004`): decodes to a trimmed string. */
-export const StringFromWire = new t.Type<string, string, unknown>(
-  'StringFromWire',
-  (u): u is string => typeof u === 'string',
-  (u, c) => {
-    if (typeof u === 'string') return t.success(u.trim());
-    if (typeof u === 'number' && Number.isFinite(u)) return t.success(String(u));
-    return t.failure(u, c);
-  },
-  (s) => s,
-);
+export const StringFromWire = lenientCodec('StringFromWire', (u): u is string => typeof u === 'string', wireString);
 
 /** A boolean the server may send as the string `"true"`/`"false"` (A-23). */
-export const BooleanFromWire = new t.Type<boolean, boolean, unknown>(
-  'BooleanFromWire',
-  (u): u is boolean => typeof u === 'boolean',
-  (u, c) => {
-    if (typeof u === 'boolean') return t.success(u);
-    if (typeof u === 'string') {
-      const s = u.trim().toLowerCase();
-      if (s === 'true') return t.success(true);
-      if (s === 'false') return t.success(false);
-    }
-    return t.failure(u, c);
-  },
-  (b) => b,
-);
+export const BooleanFromWire = lenientCodec('BooleanFromWire', (u): u is boolean => typeof u === 'boolean', wireBoolean);
 
 /** A string or a list of strings, always decoded to a list (`memberDN`, A-42). */
-export const StringListFromWire = new t.Type<readonly string[], readonly string[], unknown>(
+export const StringListFromWire = lenientCodec(
   'StringListFromWire',
   (u): u is readonly string[] => Array.isArray(u) && u.every((x) => typeof x === 'string'),
-  (u, c) => {
-    if (typeof u === 'string' || typeof u === 'number') return t.success([String(u).trim()]);
-    if (Array.isArray(u)) {
-      const out: string[] = [];
-      for (const x of u) {
-        if (typeof x === 'string') out.push(x.trim());
-        else if (typeof x === 'number' && Number.isFinite(x)) out.push(String(x));
-        else return t.failure(u, c);
-      }
-      return t.success(out);
-    }
-    return t.failure(u, c);
-  },
-  (l) => l,
+  wireStringList,
 );
 
 // ---------------------------------------------------------------------------------------------------------------
 // ACD (§6.2)
 
 /** A field that is blank, a string or a number on the wire (the ACD event's sloppy fields). */
-const AcdScalar = t.union([t.string, t.number, t.null]);
+type AcdScalar = string | number | null;
 
-/** io-ts codec of the ACD envelope `{"event":"acd","data":{…ten fields…}}`, as lenient as `decodeAcdFrame`. */
-export const AcdEnvelope = t.type({
-  event: t.literal('acd'),
-  data: t.intersection([
-    t.type({ eventCode: t.union([t.number, t.string]) }),
-    t.partial({
-      time: AcdScalar,
-      callRefID: AcdScalar,
-      eventString: AcdScalar,
-      sourceType: AcdScalar,
-      sourceNumber: AcdScalar,
-      destType: AcdScalar,
-      destNumber: AcdScalar,
-      data1: AcdScalar,
-      data2: AcdScalar,
-    }),
-  ]),
-});
 /** The ACD envelope as it arrives (before normalisation). */
-export type AcdEnvelope = t.TypeOf<typeof AcdEnvelope>;
+export interface AcdEnvelope {
+  readonly event: 'acd';
+  readonly data: {
+    readonly eventCode: number | string;
+    readonly time?: AcdScalar;
+    readonly callRefID?: AcdScalar;
+    readonly eventString?: AcdScalar;
+    readonly sourceType?: AcdScalar;
+    readonly sourceNumber?: AcdScalar;
+    readonly destType?: AcdScalar;
+    readonly destNumber?: AcdScalar;
+    readonly data1?: AcdScalar;
+    readonly data2?: AcdScalar;
+  };
+}
+
+/**
+ * io-ts codec of the ACD envelope `{"event":"acd","data":{…ten fields…}}`. It accepts exactly what
+ * {@link decodeAcdMessage} (the hot path) accepts, because it asks it: one rule, not two. Decodes to the envelope
+ * as it came (`event` spelled `"acd"`); a failure carries the decoder's message.
+ */
+export const AcdEnvelope = new t.Type<AcdEnvelope, AcdEnvelope, unknown>(
+  'AcdEnvelope',
+  (u): u is AcdEnvelope => !isDecodeError(decodeAcdMessage(u, 0)) && (u as { event?: unknown }).event === 'acd',
+  (u, c) => {
+    const r = decodeAcdMessage(u, 0);
+    if (isDecodeError(r)) return t.failure(u, c, r.message);
+    // Accepted: a plain object whose `event` is "acd" in some case and spacing.
+    const env = u as Record<string, unknown>;
+    return t.success((env['event'] === 'acd' ? env : { ...env, event: 'acd' }) as unknown as AcdEnvelope);
+  },
+  (a) => a,
+);
 
 // ---------------------------------------------------------------------------------------------------------------
 // CTI call events and presence (§7.4-7.5, §7.7)
@@ -205,7 +187,8 @@ export function normalisePresenceStatus(raw: string): PresenceStatus {
   return s;
 }
 
-const PresenceStatusFromWire = new t.Type<PresenceStatus, string, unknown>(
+/** io-ts codec of a presence / call-status value, normalised (`cfwd_*` → `fwd_*`, A-24). */
+export const PresenceStatusFromWire = new t.Type<PresenceStatus, string, unknown>(
   'PresenceStatus',
   (u): u is PresenceStatus => typeof u === 'string',
   (u, c) => (typeof u === 'string' ? t.success(normalisePresenceStatus(u)) : t.failure(u, c)),

@@ -121,14 +121,21 @@ describe('AcdEnvelope agrees with decodeAcdFrame', () => {
     const scalar = fc.oneof(fc.string({ maxLength: 6 }), fc.integer({ min: 0, max: 99999 }), fc.constant(null), fc.constantFrom(' ', '03', '0006'));
     fc.assert(
       fc.property(
-        fc.record({ eventCode: fc.oneof(fc.integer({ min: 0, max: 99 }), fc.constantFrom('03', ' 18 ')), callRefID: scalar, sourceNumber: scalar, destNumber: scalar, data1: scalar }, { requiredKeys: ['eventCode'] }),
+        fc.record({ eventCode: fc.oneof(fc.integer({ min: 0, max: 99 }), fc.constantFrom('03', ' 18 ', 'x', -1, ' ')), callRefID: scalar, sourceNumber: scalar, destNumber: scalar, data1: scalar }, { requiredKeys: ['eventCode'] }),
         (data) => {
           const msg = { event: 'acd', data };
           const hot = decodeAcdFrame(JSON.stringify(msg), false, 0, 1 << 20);
           if (!isDecodeError(hot)) expect(E.isRight(AcdEnvelope.decode(msg))).toBe(true);
+          // …and refuses every frame it refuses: one rule, not two.
+          expect(E.isRight(AcdEnvelope.decode(msg))).toBe(!isDecodeError(hot));
         },
       ),
       { numRuns: 500, seed: 7 },
     );
+  });
+  it('normalises the spelling of event and keeps the data as it came', () => {
+    const data = { eventCode: '03', callRefID: ' ', sourceNumber: 1004 };
+    expect(AcdEnvelope.decode({ event: ' ACD ', data })).toStrictEqual(E.right({ event: 'acd', data }));
+    expect(E.isLeft(AcdEnvelope.decode({ event: 'acd', data: { eventCode: 'x' } }))).toBe(true);
   });
 });
