@@ -1,6 +1,6 @@
 // heartbeat: ping every interval; liveness comes only from what is RECEIVED (frames, pongs). A ping with no
 // frame and no pong within the timeout terminates the socket and errors into the retry (half-open detection).
-import { map, Subject, type Observable } from 'rxjs';
+import { map, Subject, type Observable, type SchedulerLike } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { SocketError } from '../src/session/errors.js';
 import { heartbeat } from '../src/socket/heartbeat.js';
@@ -22,6 +22,17 @@ function recordingHandle(now: () => number, onPing?: () => void): SocketHandle &
       terminations.push(now());
     },
   };
+}
+
+/** A socket whose peer answers every ping with a pong `pongAfterMs` later; the test emits `open` on `events`. */
+function pongingSocket(scheduler: SchedulerLike, pongAfterMs: number) {
+  const events = new Subject<SocketEvent>();
+  const handle = recordingHandle(
+    () => scheduler.now(),
+    () => scheduler.schedule(() => { events.next({ kind: 'pong', at: scheduler.now() }); }, pongAfterMs),
+  );
+  const open: SocketEvent = { kind: 'open', at: 0, url: 'wss://pbx/ipxapi', handle };
+  return { events, handle, open };
 }
 
 const frame = (at: number): SocketEvent => ({ kind: 'frame', frame: { at, data: Buffer.from('{}'), isBinary: false } });
@@ -63,12 +74,7 @@ describe('heartbeat', () => {
 
   it('pongs count as liveness: a peer that answers every ping (50 ms later) is never terminated', () => {
     runMarbles(({ expectObservable, scheduler }) => {
-      const events = new Subject<SocketEvent>();
-      const handle = recordingHandle(
-        () => scheduler.now(),
-        () => scheduler.schedule(() => { events.next({ kind: 'pong', at: scheduler.now() }); }, 50),
-      );
-      const open: SocketEvent = { kind: 'open', at: 0, url: 'wss://pbx/ipxapi', handle };
+      const { events, handle, open } = pongingSocket(scheduler, 50);
       const kinds: Observable<string> = events.pipe(
         heartbeat({ intervalMs: 400, timeoutMs: 300 }),
         map((e) => e.kind.charAt(0)), // o = open, p = pong
@@ -85,12 +91,7 @@ describe('heartbeat', () => {
 
   it('a pong that comes too late does not save the socket (timeout 300, pong after 350)', () => {
     runMarbles(({ expectObservable, scheduler }) => {
-      const events = new Subject<SocketEvent>();
-      const handle = recordingHandle(
-        () => scheduler.now(),
-        () => scheduler.schedule(() => { events.next({ kind: 'pong', at: scheduler.now() }); }, 350),
-      );
-      const open: SocketEvent = { kind: 'open', at: 0, url: 'wss://pbx/ipxapi', handle };
+      const { events, handle, open } = pongingSocket(scheduler, 350);
       expectObservable(events.pipe(heartbeat({ intervalMs: 400, timeoutMs: 300 })), '^ 2000ms !').toBe('o 699ms #', { o: open }, timeoutError);
       scheduler.schedule(() => { events.next(open); }, 0);
       return () => {

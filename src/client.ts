@@ -2,13 +2,13 @@
 // public streams. It holds no logic of its own (architecture.md): every rule lives in a box.
 
 import { asyncScheduler, Subject, takeUntil, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
-import type { Config, ConfigInput } from './config/config.js';
-import { loadConfigFile, resolveConfig } from './config/load.js';
+import type { Config } from './config/config.js';
+import { loadConfig, type ConfigSource } from './config/load.js';
 import { silentLogger, type Logger } from './logging/logger.js';
 import { createLogger } from './logging/winston-logger.js';
 import type { AcdEvent, DecodeError } from './protocol/acd-event.js';
 import type { ConnectionState, RawFrame } from './socket/types.js';
-import { createConnection } from './socket/connection.js';
+import { createConnection, type ConnectionStats } from './socket/connection.js';
 import type { HttpTransport } from './session/http-transport.js';
 import { acdPipeline, type PipelineStats } from './streams/pipeline.js';
 import { createSummary } from './metrics/summary.js';
@@ -17,7 +17,7 @@ import { acdEventStreams, type AcdEventStreams } from './streams/event-streams.j
 import { createCti, type CtiClient, type CtiDeps } from './cti/cti.js';
 
 /** Where the configuration comes from: a file, or an object (every key optional except host and credentials). */
-export type ConnectInput = { readonly configFile: string } | ConfigInput;
+export type ConnectInput = ConfigSource;
 
 /** Optional collaborators; everything has a default. */
 export interface ConnectDeps {
@@ -38,11 +38,8 @@ export interface ConnectDeps {
 }
 
 /** Counters of everything the client saw: nothing is silent (received = delivered + filtered + malformed). */
-export interface ClientStats extends PipelineStats {
-  readonly logins: number;
-  readonly reconnects: number;
-  readonly gaps: number;
-  readonly socketsOpened: number;
+export interface ClientStats extends PipelineStats, Omit<ConnectionStats, 'framesReceived'> {
+  /** Calls forgotten for being older than `metrics.maxCallAgeMs`, since connect(). */
   readonly expiredCalls: number;
 }
 
@@ -87,11 +84,6 @@ export interface IpecsClient extends AcdEventStreams {
   close(): Promise<void>;
 }
 
-function configOf(input: ConnectInput, env: NodeJS.ProcessEnv): { config: Config; warnings: readonly string[] } {
-  if ('configFile' in input) return loadConfigFile(input.configFile, env);
-  return resolveConfig(input, env);
-}
-
 /**
  * Connects to an iPECS PBX (or the emulator) and returns its live streams.
  *
@@ -105,7 +97,7 @@ function configOf(input: ConnectInput, env: NodeJS.ProcessEnv): { config: Config
  * @throws ConfigError when the configuration is invalid (every problem named at once).
  */
 export function connect(input: ConnectInput, deps: ConnectDeps = {}): IpecsClient {
-  const { config, warnings } = configOf(input, deps.env ?? process.env);
+  const { config, warnings } = loadConfig(input, deps.env ?? process.env);
   // The client closes only a logger it made itself.
   const ownLogger = deps.logger ? undefined : createLogger({ label: deps.logId ?? 'ipecs-rx', ...config.log, secrets: [config.server.password] });
   const logger: Logger = deps.logger ?? ownLogger ?? silentLogger;
@@ -157,7 +149,11 @@ export function connect(input: ConnectInput, deps: ConnectDeps = {}): IpecsClien
     connection$: untilClosed(connection.connection$),
     ...acdEventStreams(untilClosed(metrics.changes$)),
     cti,
-    stats: () => ({ ...pipeline.stats(), ...connection.stats(), expiredCalls: metrics.expiredCalls() }),
+    stats: () => {
+      // The pipeline's `received` is the frame count; the socket's own count of the same frames is left out.
+      const { framesReceived: _sameAsReceived, ...socket } = connection.stats();
+      return { ...pipeline.stats(), ...socket, expiredCalls: metrics.expiredCalls() };
+    },
     close: () => {
       closing ??= (async () => {
         cti.close();

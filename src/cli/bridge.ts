@@ -13,6 +13,7 @@ import { connectMany, siteIdProblems } from '../multi/connect-many.js';
 import type { SiteInput } from '../multi/types.js';
 import { startBridge } from '../bridge/bridge.js';
 import type { CliIo } from './io.js';
+import { untilStopped } from './source.js';
 
 /** Usage of the command (for the main usage text). */
 export const BRIDGE_USAGE = `  bridge    publish one PBX's (or several) events, gaps and summaries to NATS JetStream
@@ -110,10 +111,7 @@ export async function bridgeCommand(args: readonly string[], io: CliIo): Promise
     io.out(JSON.stringify({ bridge: bridge.stats(), pbx: many.stats() }));
   }, statsMs);
   try {
-    await new Promise<void>((done) => {
-      io.onStop(done);
-      if (durationMs !== undefined) setTimeout(done, durationMs).unref();
-    });
+    await untilStopped(io, durationMs);
   } finally {
     if (ticker !== undefined) clearInterval(ticker);
     await many.close();

@@ -5,14 +5,13 @@
 import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createConnection } from '../socket/connection.js';
-import { loadConfigFile, resolveConfig } from '../config/load.js';
-import type { ConfigInput } from '../config/config.js';
+import { loadConfig, loadConfigFile } from '../config/load.js';
 import { createLogger } from '../logging/winston-logger.js';
 import { recordJournal } from '../journal/record.js';
 import { replayJournal, type ReplayProgress } from '../journal/replay.js';
 import type { AcdSummary } from '../metrics/types.js';
 import { renderSummary } from './render.js';
-import { SOURCE_OPTIONS, durationOf, openSource, untilStopped } from './serve.js';
+import { SOURCE_OPTIONS, durationOf, openSource, untilStopped } from './source.js';
 import type { CliIo } from './io.js';
 
 /** Usage of `record` and `replay` (for the main usage text). */
@@ -48,7 +47,7 @@ export async function recordCommand(args: readonly string[], io: CliIo): Promise
     return 2;
   }
   try {
-    const { config, warnings } = source.configFile !== undefined ? loadConfigFile(source.configFile) : resolveConfig(source.input as ConfigInput, {});
+    const { config, warnings } = loadConfig(source.input, source.emulator ? {} : process.env);
     const logger = createLogger({ label: 'record', ...config.log });
     for (const w of warnings) io.err(`warning: ${w}`);
     const connection = createConnection(config, { logger });

@@ -3,11 +3,10 @@
 
 import { auditTime, combineLatest, filter, startWith, type Subscription } from 'rxjs';
 import { connect, type IpecsClient } from '../client.js';
-import type { ConfigInput } from '../config/config.js';
 import type { ConnectionState } from '../socket/types.js';
-import { startEmulator, type Emulator } from '../emulator/index.js';
 import { renderSummary } from './render.js';
 import type { CliIo } from './io.js';
+import { startDemo, untilStopped } from './source.js';
 
 interface LiveOptions {
   readonly json: boolean;
@@ -20,7 +19,8 @@ interface LiveOptions {
 async function runLive(client: IpecsClient, io: CliIo, opts: LiveOptions): Promise<void> {
   const states$ = client.connection$.pipe(filter((s): s is ConnectionState => s.kind !== 'gap'), startWith(undefined));
   let sub: Subscription | undefined;
-  await new Promise<void>((resolve) => {
+  // The view ends on its own only when the client stops on a fatal error.
+  const ended = new Promise<void>((resolve) => {
     sub = combineLatest([client.summary$, states$])
       .pipe(auditTime(opts.refreshMs))
       .subscribe({
@@ -35,9 +35,8 @@ async function runLive(client: IpecsClient, io: CliIo, opts: LiveOptions): Promi
         },
         complete: resolve,
       });
-    io.onStop(resolve);
-    if (opts.durationMs !== undefined) setTimeout(resolve, opts.durationMs).unref();
   });
+  await Promise.race([untilStopped(io, opts.durationMs), ended]);
   sub?.unsubscribe();
   await client.close();
   io.err('stopped: logged out, socket closed');
@@ -46,15 +45,10 @@ async function runLive(client: IpecsClient, io: CliIo, opts: LiveOptions): Promi
 /** `ipecs-rx demo`: the built-in emulator with a simulated contact centre, and a client pinned to its certificate. */
 export async function demoCommand(args: { seed: number; speed: number; json: boolean; durationMs: number | undefined; refreshMs: number }, io: CliIo): Promise<number> {
   // 120 calls an hour on 8 agents: busy enough for a queue to form now and then.
-  const emulator: Emulator = await startEmulator({ port: 0, centre: { seed: args.seed, speed: args.speed, arrivalPerHour: 120 } });
+  const { emulator, input } = await startDemo({ seed: args.seed, speed: args.speed, arrivalPerHour: 120 });
   io.err(`emulator listening on ${emulator.baseUrl} (certificate SHA-256 ${emulator.fingerprint256})`);
-  const config: ConfigInput = {
-    server: { host: emulator.host, port: emulator.port, userId: 'acd', password: 'acd' },
-    tls: { fingerprint256: emulator.fingerprint256 },
-    log: { file: null, console: false },
-  };
   try {
-    const client = connect(config, { logId: 'demo', env: {} });
+    const client = connect(input, { logId: 'demo', env: {} });
     await runLive(client, io, { json: args.json, refreshMs: args.refreshMs, durationMs: args.durationMs, title: 'ipecs-rx demo (emulator)' });
   } finally {
     await emulator.stop();

@@ -3,10 +3,11 @@
 import { parseArgs } from 'node:util';
 import { demoCommand, watchCommand } from './live.js';
 import { emulateCommand } from './emulate.js';
-import { serveCommand } from './serve.js';
-import { recordCommand, replayCommand } from './journal.js';
+import { serveCommand, SERVE_USAGE } from './serve.js';
+import { recordCommand, replayCommand, JOURNAL_USAGE } from './journal.js';
 import { bridgeCommand, BRIDGE_USAGE } from './bridge.js';
 import { processIo, type CliIo } from './io.js';
+import { durationOf } from './source.js';
 
 const USAGE = `usage: ipecs-rx <command> [options]
 
@@ -17,13 +18,8 @@ commands:
               --config FILE (required)  --json  --duration S  --refresh MS (1000)
   emulate   run the iPECS emulator on its own
               --port N (8743)  --host H  --seed N  --speed X  --plain  --user U  --password P
-  serve     the wallboard, /summary, /health and Prometheus /metrics over HTTP
-              --config FILE | --demo [--seed N --speed X] | --source nats://HOST:PORT --sites ID[,ID]
-              --port N (8080)  --host H  --wallboard FILE
-  record    write every raw frame with its receive time to an NDJSON journal
-              --out FILE  --config FILE | --demo  --duration S
-  replay    re-run a journal through the pipeline on a virtual clock; prints each period's summary
-              FILE  --json  --until ISO|ms  --config FILE
+${SERVE_USAGE}
+${JOURNAL_USAGE}
 ${BRIDGE_USAGE}
   help      this text`;
 
@@ -37,10 +33,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
           args: rest,
           options: { seed: { type: 'string', default: '1' }, speed: { type: 'string', default: '10' }, json: { type: 'boolean', default: false }, duration: { type: 'string' }, refresh: { type: 'string', default: '500' } },
         });
-        return await demoCommand(
-          { seed: Number(values.seed), speed: Number(values.speed), json: values.json, durationMs: values.duration === undefined ? undefined : Number(values.duration) * 1000, refreshMs: Number(values.refresh) },
-          io,
-        );
+        const durationMs = durationOf(values.duration);
+        if (typeof durationMs === 'string') {
+          io.err(`demo: ${durationMs}`);
+          return 2;
+        }
+        return await demoCommand({ seed: Number(values.seed), speed: Number(values.speed), json: values.json, durationMs, refreshMs: Number(values.refresh) }, io);
       }
       case 'watch': {
         const { values } = parseArgs({
@@ -51,10 +49,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
           io.err('watch needs --config FILE');
           return 2;
         }
-        return await watchCommand(
-          { configFile: values.config, json: values.json, durationMs: values.duration === undefined ? undefined : Number(values.duration) * 1000, refreshMs: Number(values.refresh) },
-          io,
-        );
+        const durationMs = durationOf(values.duration);
+        if (typeof durationMs === 'string') {
+          io.err(`watch: ${durationMs}`);
+          return 2;
+        }
+        return await watchCommand({ configFile: values.config, json: values.json, durationMs, refreshMs: Number(values.refresh) }, io);
       }
       case 'emulate':
         return await emulateCommand(rest, { out: io.out, err: io.err });

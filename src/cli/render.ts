@@ -8,7 +8,7 @@ const num = (n: number | null): string => (n === null ? '—' : String(n));
 const pct = (n: number | null): string => (n === null ? '—' : `${(n * 100).toFixed(1)}%`);
 
 /** `3723.5` seconds → `1:02:03`. */
-export function formatDuration(seconds: number): string {
+function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
@@ -17,7 +17,7 @@ export function formatDuration(seconds: number): string {
 }
 
 /** One line describing the connection state. */
-export function describeConnection(state: ConnectionState | undefined): string {
+function describeConnection(state: ConnectionState | undefined): string {
   if (!state) return 'starting';
   switch (state.kind) {
     case 'connecting':

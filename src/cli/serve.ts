@@ -3,73 +3,19 @@
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { connect, type ConnectInput } from '../client.js';
-import type { ConfigInput } from '../config/config.js';
-import { startEmulator, type Emulator } from '../emulator/index.js';
+import { connect } from '../client.js';
 import { createWallboardServer } from '../serve/server.js';
 import { fromJetStream } from '../bridge/consumer.js';
 import { natsSourceOptions } from '../bridge/serve-source.js';
 import { wallboardFeed, type WallboardFeed } from '../multi/wallboard-source.js';
 import { DEFAULT_SERVE_SETTINGS, decodeServeSettings, type ServeSettings } from '../serve/settings.js';
 import type { CliIo } from './io.js';
+import { SOURCE_OPTIONS, durationOf, openSource, untilStopped } from './source.js';
 
-/** Usage of the three commands of this area (for the main usage text). */
+/** Usage of `serve` (for the main usage text). */
 export const SERVE_USAGE = `  serve     the wallboard (GET /), /events, /summary, /health and /metrics
               --config FILE | --demo [--seed N (1) --speed X (30)] | --source nats://HOST:PORT --sites ID[,ID] [--durable NAME]
               --port N (8080)  --host H (127.0.0.1)  --wallboard FILE (thresholds JSON)  --duration S`;
-
-/** Where the live feed comes from: a configuration file, or a started emulator. */
-export interface LiveSource {
-  readonly input: ConnectInput;
-  /** The configuration file, when there is one (its `serve` key is read raw). */
-  readonly configFile: string | undefined;
-  readonly emulator: Emulator | undefined;
-  /** Names the source without any credential. */
-  readonly label: string;
-}
-
-/** The source options shared by `serve` and `record`. */
-export const SOURCE_OPTIONS = {
-  config: { type: 'string' },
-  demo: { type: 'boolean', default: false },
-  seed: { type: 'string', default: '1' },
-  speed: { type: 'string', default: '30' },
-  duration: { type: 'string' },
-} as const;
-
-/** Starts the emulator for `--demo`, or names the config file; a string is a usage error. */
-export async function openSource(values: { config?: string | undefined; demo: boolean; seed: string; speed: string }, io: CliIo): Promise<LiveSource | string> {
-  if (values.demo) {
-    const seed = Number(values.seed);
-    const speed = Number(values.speed);
-    if (!Number.isFinite(seed) || !(speed > 0)) return '--seed must be a number and --speed a number > 0';
-    const emulator = await startEmulator({ port: 0, centre: { seed, speed } });
-    io.err(`emulator listening on ${emulator.baseUrl} (seed ${seed}, speed ${speed})`);
-    const input: ConfigInput = {
-      server: { host: emulator.host, port: emulator.port, userId: 'acd', password: 'acd' },
-      tls: { fingerprint256: emulator.fingerprint256 },
-      log: { file: null, console: false },
-    };
-    return { input, configFile: undefined, emulator, label: `demo (seed ${seed}, speed ${speed})` };
-  }
-  if (values.config === undefined) return 'needs --config FILE or --demo';
-  return { input: { configFile: values.config }, configFile: values.config, emulator: undefined, label: `config ${values.config}` };
-}
-
-/** Parses `--duration S` into ms; a string is a usage error. */
-export function durationOf(value: string | undefined): number | undefined | string {
-  if (value === undefined) return undefined;
-  const s = Number(value);
-  return s > 0 ? s * 1000 : '--duration must be a number of seconds > 0';
-}
-
-/** Resolves when the user stops the command (Ctrl-C) or after `durationMs`. */
-export function untilStopped(io: CliIo, durationMs: number | undefined): Promise<void> {
-  return new Promise<void>((resolve) => {
-    io.onStop(resolve);
-    if (durationMs !== undefined) setTimeout(resolve, durationMs).unref();
-  });
-}
 
 function readJson(path: string): unknown {
   return JSON.parse(readFileSync(path, 'utf8')) as unknown;

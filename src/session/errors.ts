@@ -149,8 +149,13 @@ export class TlsVerifyError extends PbxError {
   }
 }
 
-/** Maps a Node TLS verification error to {@link TlsVerifyError}; anything else → undefined. */
-export function tlsVerifyErrorOf(u: unknown): TlsVerifyError | undefined {
+/**
+ * The typed error a low-level failure (axios cause, `ws` error) already stands for: one of ours as it is (the pin
+ * check raises `TlsPinError` inside the handshake), a Node TLS verification error as {@link TlsVerifyError};
+ * anything else → undefined (the caller classifies it).
+ */
+export function knownPbxErrorOf(u: unknown): PbxError | undefined {
+  if (isPbxError(u)) return u;
   const code = typeof u === 'object' && u !== null && 'code' in u ? u.code : undefined;
   return typeof code === 'string' && TLS_VERIFY_CODES.has(code) ? new TlsVerifyError(code) : undefined;
 }

@@ -4,7 +4,7 @@
 import type * as https from 'node:https';
 import axios, { isAxiosError } from 'axios';
 import { Observable } from 'rxjs';
-import { isPbxError, NetworkError, tlsVerifyErrorOf } from './errors.js';
+import { knownPbxErrorOf, NetworkError } from './errors.js';
 
 /** One REST request. `path` is relative to the base URL (absolute URLs are refused by the transport). */
 export interface HttpRequest {
@@ -99,9 +99,8 @@ export function createAxiosTransport(options: AxiosTransportOptions): HttpTransp
 /** Maps an axios failure to our error, keeping only the code and a message without headers or tokens. */
 function toNetworkError(err: unknown, req: HttpRequest): Error {
   const cause = isAxiosError(err) ? (err.cause ?? err) : err;
-  if (isPbxError(cause)) return cause;
-  const untrusted = tlsVerifyErrorOf(cause) ?? tlsVerifyErrorOf(err);
-  if (untrusted !== undefined) return untrusted;
+  const known = knownPbxErrorOf(cause) ?? knownPbxErrorOf(err);
+  if (known !== undefined) return known;
   const code = isAxiosError(err) ? (err.code ?? '') : '';
   const causeCode = typeof cause === 'object' && cause !== null && 'code' in cause ? String((cause).code) : '';
   const sent = !NOT_SENT.has(causeCode) && !NOT_SENT.has(code);

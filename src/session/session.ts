@@ -153,23 +153,18 @@ export function createSession(deps: SessionDeps): Session {
   const checkPaths = [`/ipxapi/users/${id}/checkconnection`, `/ipxapi/${server.type}/v1/users/${id}/checkconnection`];
   let checkPathIndex = 0;
 
-  let current: SessionToken | undefined;
   /** The last token dropped by `invalidate` (never logged; only used for the "Already Login" logout). */
   let droppedToken: string | undefined;
-  let lastGeneration = 0;
   let inflight: Observable<SessionToken> | undefined;
   let closed = false;
   const attemptTimes: number[] = [];
   const counters = { logins: 0, loginAttempts: 0, loginFailures: 0, logouts: 0, checkConnections: 0 };
+  /** The current token (`undefined` when there is none): the one place it is held; keep-alive follows it. */
   const token$$ = new BehaviorSubject<SessionToken | undefined>(undefined);
+  const current = (): SessionToken | undefined => token$$.value;
   const socketOpen$$ = new BehaviorSubject<boolean>(false);
 
   const bearer = (token: string): Record<string, string> => ({ Authorization: `Bearer ${token}` });
-
-  const setCurrent = (t: SessionToken | undefined): void => {
-    current = t;
-    token$$.next(t);
-  };
 
   const writeTokenFile = (token: string): void => {
     const file = cfg.tokenFile;
@@ -204,9 +199,10 @@ export function createSession(deps: SessionDeps): Session {
         map((res) => {
           const r = classifyLoginResponse(res);
           if (E.isLeft(r)) throw r.left;
-          lastGeneration += 1;
+          // A token's generation is its login's ordinal: the success counter is the one source of both.
+          counters.logins += 1;
           const { token, ...info } = r.right;
-          return { value: token, generation: lastGeneration, info, at: scheduler.now() };
+          return { value: token, generation: counters.logins, info, at: scheduler.now() };
         }),
       );
     });
@@ -282,8 +278,7 @@ export function createSession(deps: SessionDeps): Session {
       tap((t) => {
         // The budget bounds unsuccessful attempts (lockout protection); a success proves the credentials.
         attemptTimes.length = 0;
-        counters.logins += 1;
-        setCurrent(t);
+        token$$.next(t);
         writeTokenFile(t.value);
         logger.info('logged in', {
           generation: t.generation,
@@ -298,7 +293,8 @@ export function createSession(deps: SessionDeps): Session {
   const token$ = (): Observable<SessionToken> =>
     defer(() => {
       if (closed) return throwError(() => new ClientClosedError());
-      if (current !== undefined) return of(current);
+      const held = current();
+      if (held !== undefined) return of(held);
       inflight ??= login$.pipe(
         finalize(() => {
           inflight = undefined;
@@ -309,10 +305,11 @@ export function createSession(deps: SessionDeps): Session {
     });
 
   const invalidate = (generation: number): boolean => {
-    if (current === undefined || current.generation !== generation) return false;
+    const held = current();
+    if (held === undefined || held.generation !== generation) return false;
     logger.info('session token rejected; a re-login will follow', { generation });
-    droppedToken = current.value;
-    setCurrent(undefined);
+    droppedToken = held.value;
+    token$$.next(undefined);
     return true;
   };
 
@@ -377,8 +374,8 @@ export function createSession(deps: SessionDeps): Session {
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
-    const tok = current;
-    setCurrent(undefined);
+    const tok = current();
+    token$$.next(undefined);
     token$$.complete();
     socketOpen$$.complete();
     if (tok === undefined) return;
@@ -406,7 +403,7 @@ export function createSession(deps: SessionDeps): Session {
     token$,
     invalidate,
     request$,
-    generation: () => current?.generation ?? 0,
+    generation: () => current()?.generation ?? 0,
     setSocketOpen: (open) => {
       if (!closed && socketOpen$$.value !== open) socketOpen$$.next(open);
     },

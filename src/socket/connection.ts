@@ -29,7 +29,7 @@ import type { Logger } from '../logging/logger.js';
 import { dispositionOf, isPbxError, SocketError } from '../session/errors.js';
 import { createAxiosTransport, type HttpTransport } from '../session/http-transport.js';
 import { createSession, type Session } from '../session/session.js';
-import { createHttpsAgent, createTlsPolicy } from '../session/tls.js';
+import { createHttpsAgent, createTlsPolicy, type TlsPolicy } from '../session/tls.js';
 import { heartbeat } from './heartbeat.js';
 import { retryBackoff } from './retry-backoff.js';
 import type { CloseReason, ConnectionState, RawFrame, SocketEvent } from './types.js';
@@ -120,23 +120,20 @@ export function createConnection(config: Config, deps: ConnectionDeps): PbxConne
   const scheduler = deps.scheduler ?? asyncScheduler;
   const random = deps.random ?? Math.random;
   const logger = deps.logger.child({ component: 'connection' });
-  const needsTls = deps.transport === undefined || deps.openSocket === undefined;
-  const tlsPolicy = needsTls ? createTlsPolicy(config.tls, logger) : undefined;
-  let agent: Agent | undefined;
+  // One TLS policy for both default seams, built (and validated: it throws at once) only when one is used.
+  let policy: TlsPolicy | undefined;
+  const tlsPolicy = (): TlsPolicy => (policy ??= createTlsPolicy(config.tls, logger));
   const origin = `${hostForUrl(config.server.host)}:${config.server.port}`;
-  let transport = deps.transport;
-  if (transport === undefined && tlsPolicy !== undefined) {
-    agent = createHttpsAgent(tlsPolicy);
-    transport = createAxiosTransport({ baseUrl: `https://${origin}`, timeoutMs: config.session.requestTimeoutMs, httpsAgent: agent });
-  }
-  if (transport === undefined) throw new Error('unreachable: no transport');
   const sock = config.socket;
-  const openSocket: SocketOpener =
-    deps.openSocket ??
-    ((req) =>
-      tlsPolicy === undefined
-        ? throwError(() => new Error('unreachable: no TLS policy'))
-        : webSocket$({ url: req.url, token: req.token, tls: tlsPolicy, handshakeTimeoutMs: sock.handshakeTimeoutMs, maxFrameBytes: sock.maxFrameBytes, scheduler }));
+  let agent: Agent | undefined;
+  const axiosTransport = (): HttpTransport => {
+    agent = createHttpsAgent(tlsPolicy());
+    return createAxiosTransport({ baseUrl: `https://${origin}`, timeoutMs: config.session.requestTimeoutMs, httpsAgent: agent });
+  };
+  const wsOpener = (tls: TlsPolicy): SocketOpener => (req) =>
+    webSocket$({ url: req.url, token: req.token, tls, handshakeTimeoutMs: sock.handshakeTimeoutMs, maxFrameBytes: sock.maxFrameBytes, scheduler });
+  const transport = deps.transport ?? axiosTransport();
+  const openSocket = deps.openSocket ?? wsOpener(tlsPolicy());
 
   const session = createSession({ server: config.server, session: config.session, transport, logger: deps.logger, scheduler, random });
   const paths = socketPaths(config.server.socketPath, config.server.userId);
@@ -147,8 +144,7 @@ export function createConnection(config: Config, deps: ConnectionDeps): PbxConne
   const closing$$ = new ReplaySubject<void>(1);
   let closed = false;
   let closePromise: Promise<void> | undefined;
-  const counters = { reconnects: 0, gaps: 0, socketsOpened: 0, framesReceived: 0, bytesReceived: 0, oversizedFrames: 0 };
-  let everOpened = false;
+  const counters = { gaps: 0, socketsOpened: 0, framesReceived: 0, bytesReceived: 0, oversizedFrames: 0 };
   let lostAt: number | undefined;
   let nextAttempt = 1;
   // A fatal error is sticky: later subscribers get it at once, so a wrong password is never tried twice.
@@ -161,8 +157,6 @@ export function createConnection(config: Config, deps: ConnectionDeps): PbxConne
   const onOpen = (ev: Extract<SocketEvent, { kind: 'open' }>): void => {
     const at = scheduler.now();
     counters.socketsOpened += 1;
-    if (everOpened) counters.reconnects += 1;
-    everOpened = true;
     pathMisses = 0;
     session.setSocketOpen(true);
     if (lostAt !== undefined) {
@@ -198,7 +192,6 @@ export function createConnection(config: Config, deps: ConnectionDeps): PbxConne
       catchError((err: unknown) => {
         const now = scheduler.now();
         if (opened) lostAt ??= now;
-        session.setSocketOpen(false);
         let out: unknown = err;
         if (err instanceof SocketError && err.reason === 'too-large') counters.oversizedFrames += 1;
         // Only a refused upgrade (401) proves the token dead. An auth-like close code (1008, 4001, 4401) is
@@ -222,6 +215,7 @@ export function createConnection(config: Config, deps: ConnectionDeps): PbxConne
         emit(closedState);
         return throwError(() => out);
       }),
+      // Every way out (error, unsubscribe): the session goes back to check-connection keep-alive.
       finalize(() => {
         session.setSocketOpen(false);
       }),
@@ -240,8 +234,10 @@ export function createConnection(config: Config, deps: ConnectionDeps): PbxConne
       shouldRetry: (err) => !closed && dispositionOf(err) !== 'fatal',
       onRetry: ({ attempt, delayMs, error }) => {
         nextAttempt = attempt + 1;
-        emit({ kind: 'backoff', at: scheduler.now(), attempt, delayMs, reason: reasonOf(error), detail: detailOf(error) });
-        logger.warn('connection lost; reconnecting', { attempt, delayMs, reason: reasonOf(error), error: detailOf(error) });
+        const reason = reasonOf(error);
+        const detail = detailOf(error);
+        emit({ kind: 'backoff', at: scheduler.now(), attempt, delayMs, reason, detail });
+        logger.warn('connection lost; reconnecting', { attempt, delayMs, reason, error: detail });
       },
     }),
     catchError((err: unknown) => {
@@ -284,7 +280,8 @@ export function createConnection(config: Config, deps: ConnectionDeps): PbxConne
     frames$,
     connection$: state$$.asObservable(),
     session,
-    stats: () => ({ ...counters, logins: session.stats().logins }),
+    // Every socket after the first is a reconnect: derived, not counted twice.
+    stats: () => ({ ...counters, reconnects: Math.max(0, counters.socketsOpened - 1), logins: session.stats().logins }),
     close,
   };
 }

@@ -3,7 +3,7 @@
 
 import { asyncScheduler, Observable, type SchedulerLike } from 'rxjs';
 import WebSocket from 'ws';
-import { isPbxError, SocketError, tlsVerifyErrorOf } from '../session/errors.js';
+import { knownPbxErrorOf, SocketError } from '../session/errors.js';
 import type { TlsPolicy } from '../session/tls.js';
 import type { SocketEvent } from './types.js';
 
@@ -118,13 +118,9 @@ export function webSocket$(options: WebSocketOptions): Observable<SocketEvent> {
       lastError = err;
     });
     ws.on('close', (code: number, reason: Buffer) => {
-      if (lastError !== undefined && isPbxError(lastError)) {
-        fail(lastError);
-        return;
-      }
-      const untrusted = tlsVerifyErrorOf(lastError);
-      if (untrusted !== undefined) {
-        fail(untrusted);
+      const known = knownPbxErrorOf(lastError);
+      if (known !== undefined) {
+        fail(known);
         return;
       }
       const errCode = (lastError as { code?: unknown } | undefined)?.code;

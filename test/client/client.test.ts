@@ -6,6 +6,7 @@ import { connect, type IpecsClient } from '../../src/index.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import type { ConfigInput } from '../../src/config/config.js';
 import { silentLogger } from '../../src/logging/logger.js';
+import { waitFor } from '../connection/helpers.js';
 
 let emulator: Emulator | undefined;
 const clients: IpecsClient[] = [];
@@ -32,13 +33,7 @@ function open(emu: Emulator, userId = 'acd', extra: ConfigInput = {}): IpecsClie
 
 const opened = (c: IpecsClient) => firstValueFrom(c.connection$.pipe(filter((s) => s.kind === 'open')));
 
-async function until(predicate: () => boolean, ms = 15_000): Promise<void> {
-  const started = Date.now();
-  while (!predicate()) {
-    if (Date.now() - started > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const until = (predicate: () => boolean, ms = 15_000): Promise<void> => waitFor('the client to catch up', predicate, ms);
 
 const accounts = ['acd', 'acd2'].map((userId) => ({ userId, password: userId, kind: 'server' as const, privileges: { acd: true, smdr: true, cti: true } }));
 
