@@ -6,7 +6,7 @@
 // (reported as a gap marker). A message counts as delivered only when JetStream acknowledged it.
 
 import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
-import { connect as natsConnect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { silentLogger, type Logger } from '../logging/logger.js';
@@ -14,7 +14,7 @@ import type { MultiSiteStreams, SiteConnectionState, SiteSummary } from '../mult
 import { formatMessageId } from './message-id.js';
 import { ackSent, createOutbox, failSent, flushDrops, offer, pendingCount, pendingMessages, takeToSend, type DropRun, type OutMessage, type Outbox, type Sent } from './outbox.js';
 import { nextEpoch, openSpool, type Spool } from './spool.js';
-import { ensureBucket, ensureStream, resolveNames, type JetStreamNames, type ResolvedNames } from './setup.js';
+import { connectUntilClosed, ensureBucket, ensureStream, pauseOn, resolveNames, type JetStreamNames, type ResolvedNames } from './setup.js';
 import { eventSubject, gapSubject, stateSubject } from './subjects.js';
 
 /** The `at` of a stored summary (JSON), if it has one. */
@@ -167,12 +167,7 @@ export function startBridge(options: BridgeOptions): Bridge {
   // A function, so flow analysis does not narrow the flag across awaits.
   const isClosed = (): boolean => life.closed;
 
-  const pause = (ms: number): Promise<void> =>
-    new Promise<void>((resolve) => {
-      scheduler.schedule(() => {
-        resolve();
-      }, ms);
-    });
+  const pause = pauseOn(scheduler);
 
   function nextId(io: SiteIo): string {
     io.seq++;
@@ -329,19 +324,23 @@ export function startBridge(options: BridgeOptions): Bridge {
 
   const servers = typeof options.servers === 'string' ? [options.servers] : [...options.servers];
   const ready = (async () => {
-    let conn: NatsConnection | undefined;
     // The first connection is retried here (not with waitOnFirstConnect) so close() can stop it.
-    while (conn === undefined) {
-      try {
-        conn = await natsConnect({ servers, maxReconnectAttempts: -1, reconnectTimeWait: 250, name: 'ipecs-rx-bridge' });
-      } catch (err: unknown) {
+    const conn = await connectUntilClosed({
+      servers,
+      name: 'ipecs-rx-bridge',
+      closed: isClosed,
+      pause,
+      onFailure: (err) => {
         logger.warn('bridge cannot reach NATS yet; buffering', { error: err instanceof Error ? err.message : String(err) });
-        await pause(1000);
-        if (isClosed()) return;
-      }
-    }
+      },
+    });
+    if (conn === undefined) return;
     nc = conn;
-    if (isClosed()) return;
+    if (isClosed()) {
+      // close() ran while this connected, before nc was set.
+      await conn.close().catch(() => undefined);
+      return;
+    }
     // Stream and bucket setup is retried until it works (a NATS server without -js answers no responders).
     for (;;) {
       try {

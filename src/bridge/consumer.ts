@@ -5,8 +5,8 @@
 // to the subscribers; a redelivered or re-published one (an id not greater than the site's last) is dropped and
 // counted as a duplicate. Summaries come from the KV bucket (the bridge's, per site), combined here.
 
-import { Subject, asyncScheduler, takeUntil, type SchedulerLike } from 'rxjs';
-import { connect as natsConnect, type NatsConnection } from '@nats-io/transport-node';
+import { Subject, asyncScheduler, type SchedulerLike } from 'rxjs';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { QueuedIterator } from '@nats-io/transport-node';
 import type { KvWatchEntry } from '@nats-io/kv';
@@ -14,11 +14,11 @@ import { silentLogger, type Logger } from '../logging/logger.js';
 import type { AcdEvent } from '../protocol/acd-event.js';
 import type { ConnectionState } from '../socket/types.js';
 import type { AcdSummary } from '../metrics/types.js';
-import { deriveStreams } from '../multi/assemble.js';
+import { assembleMultiSite } from '../multi/assemble.js';
 import { siteIdProblems } from '../multi/connect-many.js';
 import type { MultiSiteStats, MultiSiteStreams, SiteConnectionState, SiteEvent, SiteStats, SiteSummary } from '../multi/types.js';
 import { admitId, parseMessageId, type MessageId } from './message-id.js';
-import { ensureBucket, ensureStream, resolveNames, type JetStreamNames } from './setup.js';
+import { connectUntilClosed, ensureBucket, ensureStream, pauseOn, resolveNames, type JetStreamNames } from './setup.js';
 import { parseSubject, siteFilter, stateSubject } from './subjects.js';
 
 /** Options of {@link fromJetStream}. */
@@ -72,28 +72,16 @@ export function fromJetStream(options: FromJetStreamOptions): MultiSiteStreams {
   const siteIds = [...options.sites];
   const state = new Map<string, SiteState>(siteIds.map((id) => [id, { last: undefined, delivered: 0, gaps: 0, duplicates: 0 }]));
 
-  const closed$ = new Subject<void>();
   const events = new Subject<SiteEvent>();
   const connection = new Subject<SiteConnectionState>();
   const summaries = new Subject<SiteSummary>();
-  const events$ = events.pipe(takeUntil(closed$));
-  const connection$ = connection.pipe(takeUntil(closed$));
-  const siteSummary$ = summaries.pipe(takeUntil(closed$));
-  const derived = deriveStreams(siteIds, siteSummary$, connection$);
-  const root = derived.sites$.subscribe();
-  root.add(derived.overall$.subscribe());
 
   const life = { closed: false };
   // A function, so flow analysis does not narrow the flag across awaits.
   const isClosed = (): boolean => life.closed;
   let nc: NatsConnection | undefined;
   const iterators: (ConsumerMessages | QueuedIterator<KvWatchEntry>)[] = [];
-  const pause = (ms: number): Promise<void> =>
-    new Promise<void>((resolve) => {
-      scheduler.schedule(() => {
-        resolve();
-      }, ms);
-    });
+  const pause = pauseOn(scheduler);
 
   function handle(m: JsMsg): void {
     const parsed = parseSubject(m.subject, names.prefix);
@@ -169,44 +157,39 @@ export function fromJetStream(options: FromJetStreamOptions): MultiSiteStreams {
   }
 
   const running = (async () => {
-    while (nc === undefined && !isClosed()) {
-      try {
-        nc = await natsConnect({ servers: typeof options.url === 'string' ? [options.url] : [...options.url], maxReconnectAttempts: -1, reconnectTimeWait: 250, name: `ipecs-rx-consumer-${options.durable}` });
-      } catch (err: unknown) {
+    const conn = await connectUntilClosed({
+      servers: typeof options.url === 'string' ? [options.url] : options.url,
+      name: `ipecs-rx-consumer-${options.durable}`,
+      closed: isClosed,
+      pause,
+      onFailure: (err) => {
         logger.warn('consumer cannot reach NATS yet', { error: err instanceof Error ? err.message : String(err) });
-        await pause(1000);
-      }
+      },
+    });
+    if (conn === undefined) return;
+    nc = conn;
+    if (isClosed()) {
+      // close() ran while this connected, before nc was set.
+      await conn.close().catch(() => undefined);
+      return;
     }
-    const conn = nc;
-    if (conn === undefined || isClosed()) return;
     await Promise.all([...siteIds.map((id) => forever(`site ${id}`, () => consumeSite(conn, id))), forever('summaries', () => watchSummaries(conn))]);
   })();
 
-  let closing: Promise<void> | undefined;
-  return {
-    siteIds,
-    events$,
-    connection$,
-    siteSummary$,
-    summaries$: derived.summaries$,
-    summary$: derived.summary$,
-    overall$: derived.overall$,
+  return assembleMultiSite(siteIds, {
+    events$: events,
+    connection$: connection,
+    siteSummary$: summaries,
     stats: (): MultiSiteStats => {
       const out: Record<string, SiteStats> = {};
       for (const [id, s] of state) out[id] = { delivered: s.delivered, gaps: s.gaps, duplicates: s.duplicates, received: 0, filtered: 0, malformed: 0, reconnects: 0 };
       return { sites: out };
     },
-    close: () => {
-      closing ??= (async () => {
-        life.closed = true;
-        for (const it of iterators) it.stop();
-        await nc?.close().catch(() => undefined);
-        await running.catch(() => undefined);
-        closed$.next();
-        closed$.complete();
-        root.unsubscribe();
-      })();
-      return closing;
+    stop: async () => {
+      life.closed = true;
+      for (const it of iterators) it.stop();
+      await nc?.close().catch(() => undefined);
+      await running.catch(() => undefined);
     },
-  };
+  });
 }

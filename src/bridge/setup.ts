@@ -1,8 +1,11 @@
 // Creates (or checks) the JetStream stream and the KV bucket both the bridge and its consumers use. Idempotent.
+// Also what both need before that: the first NATS connection, retried on the injected clock until it works or
+// the caller closes.
 
 import { jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { connect as natsConnect, type NatsConnection } from '@nats-io/transport-node';
+import type { SchedulerLike } from 'rxjs';
 import { DEFAULT_BUCKET, DEFAULT_PREFIX, DEFAULT_STREAM, streamSubjects } from './subjects.js';
 
 /** Names and limits of the stream and bucket. */
@@ -69,4 +72,44 @@ export async function ensureStream(nc: NatsConnection, names: ResolvedNames): Pr
 /** Opens (creating if needed) the summary bucket: one value per site (history 1). */
 export async function ensureBucket(nc: NatsConnection, names: ResolvedNames): Promise<KV> {
   return new Kvm(nc).create(names.bucket, { history: 1 });
+}
+
+/** A promise resolved after `ms` on the scheduler's clock (the retry pauses of the bridge and its consumers). */
+export function pauseOn(scheduler: SchedulerLike): (ms: number) => Promise<void> {
+  return (ms) =>
+    new Promise<void>((resolve) => {
+      scheduler.schedule(() => {
+        resolve();
+      }, ms);
+    });
+}
+
+/** Options of {@link connectUntilClosed}. */
+export interface ConnectUntilClosedOptions {
+  readonly servers: readonly string[];
+  /** The connection's name, as the NATS server shows it. */
+  readonly name: string;
+  /** True once the caller closed: no further attempt. */
+  readonly closed: () => boolean;
+  /** The pause between attempts (see {@link pauseOn}). */
+  readonly pause: (ms: number) => Promise<void>;
+  /** Told of each failed attempt. */
+  readonly onFailure: (err: unknown) => void;
+}
+
+/**
+ * The first NATS connection (later reconnects are the client's own), retried every second until it works;
+ * `undefined` when the caller closed first. A caller that closed while it connected must close the connection
+ * it gets (its own close() could not see it).
+ */
+export async function connectUntilClosed(o: ConnectUntilClosedOptions): Promise<NatsConnection | undefined> {
+  while (!o.closed()) {
+    try {
+      return await natsConnect({ servers: [...o.servers], maxReconnectAttempts: -1, reconnectTimeWait: 250, name: o.name });
+    } catch (err: unknown) {
+      o.onFailure(err);
+      await o.pause(1000);
+    }
+  }
+  return undefined;
 }

@@ -21,23 +21,6 @@ export interface LegacyHookPayloads {
 /** The payload of the legacy hook of transition kind `K`. */
 export type LegacyHookPayload<K extends ChangeKind = ChangeKind> = LegacyHookPayloads[K];
 
-/** The seed's spelling of the thirteen figures (metrics.md §3, left column). */
-const SEED_KEYS = {
-  stationsConnected: 'stations-connected',
-  agentsLoggedIn: 'agents-logged-in',
-  totalInboundCalls: 'total-inbound-calls',
-  totalAnsweredCalls: 'total-answered-calls',
-  totalAbandonedCalls: 'total-abandoned-calls',
-  totalOutboundCalls: 'total-outbound-calls',
-  totalLoggedInTime: 'total-logged-in-time',
-  totalAvailTime: 'total-avail-time',
-  totalUnavailTime: 'total-unavail-time',
-  totalIdleTime: 'total-idle-time',
-  totalBusyTime: 'total-busy-time',
-  totalHoldTime: 'total-hold-time',
-  totalWrapTime: 'total-wrap-time',
-} as const;
-
 /** camelCase → kebab-case (`averageSpeedOfAnswer` → `average-speed-of-answer`). */
 function kebab(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -56,12 +39,8 @@ function kebabKeys(x: unknown): unknown {
  * the figures beyond the seed under the kebab-case of their field names (`active-calls`, …, breakdowns too).
  */
 export function toLegacySummary(s: AcdSummary): LegacySummary {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(s)) {
-    const seed = (SEED_KEYS as Record<string, string>)[k];
-    out[seed ?? kebab(k)] = kebabKeys(v);
-  }
-  return out;
+  // The seed's thirteen keys are the kebab-case of their field names too (test/metrics/legacy.test.ts pins them).
+  return kebabKeys(s) as LegacySummary;
 }
 
 /** The legacy hook payload of a transition (metrics.md §5), exact spelling. */

@@ -5,6 +5,7 @@
 
 import type { AcdEvent, Party } from '../protocol/acd-event.js';
 import { numericField } from '../protocol/acd-event.js';
+import { acdGroupField, normalizeGroup } from '../protocol/group.js';
 import type { MetricsConfig } from '../config/config.js';
 import type {
   CallDirection,
@@ -55,19 +56,6 @@ export function initialMetricsState(config: MetricsConfig, at: number): MetricsS
     version: 0,
     lastChanges: NO_CHANGES,
   };
-}
-
-/** Group numbers compare as numbers: `"0008"` and `"8"` are one group. Blank stays blank. */
-export function normalizeGroup(s: string): string {
-  if (s === '') return '';
-  if (/^\d+$/.test(s)) return String(Number(s));
-  return s;
-}
-
-/** A group number that names an ACD group: not blank and not `0` (§6.3: 0 = not an ACD call). */
-function acdGroup(s: string): string | undefined {
-  const g = normalizeGroup(s);
-  return g === '' || g === '0' ? undefined : g;
 }
 
 // ---- the per-input context: changes are collected, figures filled in after the whole input ----
@@ -223,6 +211,13 @@ function setBusy(s: MetricsState, st: StationRecord, busy: boolean, at: number, 
   } else {
     s.busyStations--;
   }
+}
+
+/** Sets a station's DND (19/20) or call-forward (21/22) flag. */
+function setFlag(s: MetricsState, st: StationRecord, flag: 'dnd' | 'forward', on: boolean): void {
+  if (st[flag] === on) return;
+  st[flag] = on;
+  s.version++;
 }
 
 function stopRinging(s: MetricsState, st: StationRecord): void {
@@ -502,17 +497,11 @@ function onEvent(s: MetricsState, ev: AcdEvent): void {
       return;
     case 19:
     case 20:
-      if (st !== undefined && st.dnd !== (code === 19)) {
-        st.dnd = code === 19;
-        s.version++;
-      }
+      if (st !== undefined) setFlag(s, st, 'dnd', code === 19);
       return;
     case 21:
     case 22:
-      if (st !== undefined && st.forward !== (code === 21)) {
-        st.forward = code === 21;
-        s.version++;
-      }
+      if (st !== undefined) setFlag(s, st, 'forward', code === 21);
       return;
     case 23:
     case 24: {
@@ -571,7 +560,7 @@ function onEvent(s: MetricsState, ev: AcdEvent): void {
       onQueue(s, ev, at);
       return;
     case 66:
-      if (st !== undefined) onStationRing(s, ev, st, at);
+      if (st !== undefined) onStationRing(s, ev, st);
       return;
     case 70: {
       const c = matchCall(s, ev);
@@ -613,12 +602,12 @@ function onInRing(s: MetricsState, ev: AcdEvent, at: number): void {
     c = createCall(s, key, 'inbound', at);
     s.totalInboundCalls++;
     setTrunk(s, c, trunk);
-    setGroup(s, c, acdGroup(ev.data1));
+    setGroup(s, c, acdGroupField(ev.data1));
     emit(s, 'newCall', ev, callEntity(c));
     return;
   }
   if (c.trunk === undefined) setTrunk(s, c, trunk);
-  setGroup(s, c, acdGroup(ev.data1));
+  setGroup(s, c, acdGroupField(ev.data1));
 }
 
 function onSeize(s: MetricsState, ev: AcdEvent, at: number, src: string | undefined, dst: string | undefined): void {
@@ -677,7 +666,7 @@ function onAnswer(s: MetricsState, ev: AcdEvent, at: number, src: string | undef
 
 function onQueue(s: MetricsState, ev: AcdEvent, at: number): void {
   const c = matchCall(s, ev);
-  const g = acdGroup(ev.data1);
+  const g = acdGroupField(ev.data1);
   if (c === undefined || c.direction !== 'inbound' || g === undefined) return;
   setGroup(s, c, g);
   if (c.queueGroup !== undefined) {
@@ -694,7 +683,7 @@ function onQueue(s: MetricsState, ev: AcdEvent, at: number): void {
   emit(s, 'callWaiting', ev, callEntity(c));
 }
 
-function onStationRing(s: MetricsState, ev: AcdEvent, st: StationRecord, _at: number): void {
+function onStationRing(s: MetricsState, ev: AcdEvent, st: StationRecord): void {
   const c = matchCall(s, ev);
   if (c === undefined) {
     const key = ev.callRefId === undefined ? '' : String(ev.callRefId);
@@ -713,7 +702,7 @@ function onStationRing(s: MetricsState, ev: AcdEvent, st: StationRecord, _at: nu
   c.ringingStation = st.number;
   st.ringingCall = c.key;
   s.callByStation.set(st.number, c);
-  setGroup(s, c, acdGroup(ev.data1));
+  setGroup(s, c, acdGroupField(ev.data1));
   s.version++;
 }
 

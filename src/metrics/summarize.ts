@@ -177,6 +177,24 @@ function rowOf(memo: SummaryMemo | undefined, i: number, st: StationRecord, at: 
   return c;
 }
 
+// The ratio formulas of metrics.md §3, shared with the multi-site combination (src/multi/combine.ts), which
+// recomputes them from summed parts. (The means are not shared: their units and rounding order differ.)
+
+/** The divisor of `serviceLevel`: answered + abandoned − short abandons. */
+export function serviceLevelDivisor(answered: number, abandoned: number, shortAbandons: number): number {
+  return answered + abandoned - shortAbandons;
+}
+
+/** `serviceLevel`: answered within the threshold / its divisor; null while the divisor is not positive. */
+export function serviceLevelOf(answeredWithin: number, divisor: number): number | null {
+  return divisor <= 0 ? null : answeredWithin / divisor;
+}
+
+/** `abandonRate`: abandoned / inbound, 0 with no inbound call. */
+export function abandonRateOf(abandoned: number, inbound: number): number {
+  return inbound === 0 ? 0 : abandoned / inbound;
+}
+
 /**
  * The summary of the state at `at` (metrics.md §3): every figure, open intervals counted up to `at`. With a
  * `memo` (one per state), the station rows of the previous call are reused while unchanged.
@@ -254,7 +272,6 @@ export function summarize(state: MetricsState, at: number, memo?: SummaryMemo): 
   }
 
   const answered = s.totalAnsweredCalls;
-  const slDivisor = answered + s.totalAbandonedCalls - s.shortAbandons;
   return {
     stationsConnected: s.stationsConnected,
     agentsLoggedIn: s.agentsLoggedIn,
@@ -278,9 +295,9 @@ export function summarize(state: MetricsState, at: number, memo?: SummaryMemo): 
     agentsOnWrap,
     averageSpeedOfAnswer: answered === 0 ? 0 : round(s.speedOfAnswerMs / answered / 1000, 3),
     averageHandleTime: answered === 0 ? 0 : round((talk + wrap) / answered / 1000, 3),
-    abandonRate: s.totalInboundCalls === 0 ? 0 : s.totalAbandonedCalls / s.totalInboundCalls,
+    abandonRate: abandonRateOf(s.totalAbandonedCalls, s.totalInboundCalls),
     shortAbandons: s.shortAbandons,
-    serviceLevel: slDivisor <= 0 ? null : s.answeredWithinServiceLevel / slDivisor,
+    serviceLevel: serviceLevelOf(s.answeredWithinServiceLevel, serviceLevelDivisor(answered, s.totalAbandonedCalls, s.shortAbandons)),
     expiredCalls: s.expiredCalls,
     periodStart: s.periodStart,
     at,

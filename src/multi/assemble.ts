@@ -1,11 +1,11 @@
 // The derived streams of MultiSiteStreams (summaries$, summary$, overall$), built the same way over in-process
 // clients and over JetStream.
 
-import { ReplaySubject, filter, map, scan, share, type Observable } from 'rxjs';
+import { ReplaySubject, Subject, filter, map, scan, share, takeUntil, type Observable } from 'rxjs';
 import type { AcdSummary } from '../metrics/types.js';
 import type { ConnectionState } from '../socket/types.js';
 import { combineSummaries, overallConnection } from './combine.js';
-import type { MultiSiteSummary, SiteConnectionState, SiteSummary } from './types.js';
+import type { MultiSiteStats, MultiSiteStreams, MultiSiteSummary, SiteConnectionState, SiteEvent, SiteSummary } from './types.js';
 
 /** The streams derived from the per-site summaries and connection states. */
 export interface DerivedStreams {
@@ -42,4 +42,49 @@ export function deriveStreams(siteIds: readonly string[], siteSummary$: Observab
     ),
   );
   return { sites$, summaries$, summary$: onDemand(summaries$.pipe(map((s) => s.combined))), overall$ };
+}
+
+/** The per-site sources of {@link assembleMultiSite}. */
+export interface MultiSiteSources {
+  readonly events$: Observable<SiteEvent>;
+  readonly connection$: Observable<SiteConnectionState>;
+  readonly siteSummary$: Observable<SiteSummary>;
+  readonly stats: () => MultiSiteStats;
+  /** Stops the sources; the streams complete once it has settled. */
+  readonly stop: () => Promise<void>;
+}
+
+/**
+ * The {@link MultiSiteStreams} over per-site sources (in-process clients or JetStream): the sources end on
+ * `close()`, the derived streams run from the start (so late subscribers get the latest), and `close()` is
+ * idempotent: it awaits `stop`, then completes every stream.
+ */
+export function assembleMultiSite(siteIds: readonly string[], sources: MultiSiteSources): MultiSiteStreams {
+  const closed$ = new Subject<void>();
+  const events$ = sources.events$.pipe(takeUntil(closed$));
+  const connection$ = sources.connection$.pipe(takeUntil(closed$));
+  const siteSummary$ = sources.siteSummary$.pipe(takeUntil(closed$));
+  const derived = deriveStreams(siteIds, siteSummary$, connection$);
+  const root = derived.sites$.subscribe();
+  root.add(derived.overall$.subscribe());
+  let closing: Promise<void> | undefined;
+  return {
+    siteIds,
+    events$,
+    connection$,
+    siteSummary$,
+    summaries$: derived.summaries$,
+    summary$: derived.summary$,
+    overall$: derived.overall$,
+    stats: sources.stats,
+    close: () => {
+      closing ??= (async () => {
+        await sources.stop();
+        closed$.next();
+        closed$.complete();
+        root.unsubscribe();
+      })();
+      return closing;
+    },
+  };
 }

@@ -12,6 +12,7 @@
 // site's total within answered × 0.5 ms, and the combined mean within 0.5 ms before its own rounding.
 
 import type { AcdSummary, GroupSummary, StationSummary } from '../metrics/types.js';
+import { abandonRateOf, serviceLevelDivisor, serviceLevelOf } from '../metrics/summarize.js';
 import type { ConnectionState } from '../socket/types.js';
 import type { SiteConnectionState, SiteSummary } from './types.js';
 
@@ -29,10 +30,10 @@ export interface SummaryParts {
 
 /** The parts of one summary's ratios (see the file comment for their exactness). */
 export function summaryParts(s: AcdSummary): SummaryParts {
-  const serviceLevelDivisor = s.totalAnsweredCalls + s.totalAbandonedCalls - s.shortAbandons;
+  const divisor = serviceLevelDivisor(s.totalAnsweredCalls, s.totalAbandonedCalls, s.shortAbandons);
   return {
-    answeredWithin: s.serviceLevel === null || serviceLevelDivisor <= 0 ? 0 : Math.round(s.serviceLevel * serviceLevelDivisor),
-    serviceLevelDivisor,
+    answeredWithin: s.serviceLevel === null || divisor <= 0 ? 0 : Math.round(s.serviceLevel * divisor),
+    serviceLevelDivisor: divisor,
     speedOfAnswerTotal: s.averageSpeedOfAnswer * s.totalAnsweredCalls,
     handleTimeTotal: s.averageHandleTime * s.totalAnsweredCalls,
   };
@@ -111,8 +112,8 @@ export function combineSummaries(sites: readonly SiteSummary[]): AcdSummary {
     longestWaitTime,
     averageSpeedOfAnswer: answered === 0 ? 0 : round3(soa / answered),
     averageHandleTime: answered === 0 ? 0 : round3(handle / answered),
-    abandonRate: sums.totalInboundCalls === 0 ? 0 : sums.totalAbandonedCalls / sums.totalInboundCalls,
-    serviceLevel: slDivisor <= 0 ? null : answeredWithin / slDivisor,
+    abandonRate: abandonRateOf(sums.totalAbandonedCalls, sums.totalInboundCalls),
+    serviceLevel: serviceLevelOf(answeredWithin, slDivisor),
     periodStart: sites.length === 0 ? 0 : periodStart,
     at: sites.length === 0 ? 0 : at,
     groups,

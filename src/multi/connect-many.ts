@@ -1,9 +1,10 @@
 // connectMany(): one connect() per site in this process, their streams merged and tagged with the site id, and
 // the combined summary. One PBX per site; the sites share nothing but the logger and the scheduler.
 
-import { EMPTY, Subject, asyncScheduler, catchError, map, merge, of, takeUntil, type Observable, type Subscription } from 'rxjs';
+import { EMPTY, asyncScheduler, catchError, map, merge, of, type Observable } from 'rxjs';
+import type { ConnectionState } from '../socket/types.js';
 import { connect, type ConnectDeps, type ConnectInput, type IpecsClient } from '../client.js';
-import { deriveStreams } from './assemble.js';
+import { assembleMultiSite } from './assemble.js';
 import { withSite } from './combine.js';
 import type { MultiSiteStats, MultiSiteStreams, SiteConnectionState, SiteEvent, SiteInput, SiteStats, SiteSummary } from './types.js';
 
@@ -55,60 +56,44 @@ export function connectMany(sites: readonly SiteInput<ConnectInput>[], deps: Con
     throw err;
   }
   const siteIds = sites.map((s) => s.id);
-  const closed$ = new Subject<void>();
-  const each = <T>(pick: (c: IpecsClient, id: string) => Observable<T>): Observable<T> => merge(...[...clients].map(([id, c]) => pick(c, id))).pipe(takeUntil(closed$));
 
-  // A site that stops on a fatal error (e.g. its login budget is spent) ends its own streams, with a `closed`
-  // state naming the error, and leaves the other sites running.
+  // A site that stops on a fatal error (e.g. its login budget is spent) ends its own streams (after `last`, if
+  // given) and leaves the other sites running.
   const fatal = new Map<string, string>();
   const stopSite = (id: string, err: unknown): void => {
     const detail = err instanceof Error ? err.message : String(err);
     if (!fatal.has(id)) deps.logger?.error('site stopped on a fatal error', { site: id, error: detail });
     fatal.set(id, detail);
   };
-  const events$: Observable<SiteEvent> = each((c, id) =>
-    c.events$.pipe(
-      map((e) => withSite(id, e)),
-      catchError((err: unknown) => {
-        stopSite(id, err);
-        return EMPTY;
-      }),
-    ),
+  /** One stream of every site, merged, each value tagged with its site id. */
+  const each = <T extends object>(pick: (c: IpecsClient) => Observable<T>, last?: (err: unknown) => T): Observable<T & { readonly siteId: string }> =>
+    merge(
+      ...[...clients].map(([id, c]) =>
+        pick(c).pipe(
+          catchError((err: unknown) => {
+            stopSite(id, err);
+            return last === undefined ? EMPTY : of(last(err));
+          }),
+          map((v) => withSite(id, v)),
+        ),
+      ),
+    );
+  const events$: Observable<SiteEvent> = each((c) => c.events$);
+  // The fatal error of a site is its last state: `closed`, naming the error.
+  const connection$: Observable<SiteConnectionState> = each(
+    (c) => c.connection$,
+    (err): ConnectionState => ({
+      kind: 'closed',
+      at: (deps.scheduler ?? asyncScheduler).now(),
+      reason: 'login-failed',
+      detail: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+    }),
   );
-  const connection$: Observable<SiteConnectionState> = each((c, id) =>
-    c.connection$.pipe(
-      map((s) => withSite(id, s)),
-      catchError((err: unknown) => {
-        stopSite(id, err);
-        const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-        return of<SiteConnectionState>({ kind: 'closed', at: (deps.scheduler ?? asyncScheduler).now(), reason: 'login-failed', detail, siteId: id });
-      }),
-    ),
-  );
-  const siteSummary$: Observable<SiteSummary> = each((c, id) =>
-    c.summary$.pipe(
-      map((s) => withSite(id, s)),
-      catchError((err: unknown) => {
-        stopSite(id, err);
-        return EMPTY;
-      }),
-    ),
-  );
-  const derived = deriveStreams(siteIds, siteSummary$, connection$);
-  // Keep the derived streams running from the start so a late subscriber gets the latest.
-  const root: Subscription = derived.sites$.subscribe();
-  root.add(derived.overall$.subscribe());
-
-  let closing: Promise<void> | undefined;
-  return {
-    siteIds,
-    clients,
+  const siteSummary$: Observable<SiteSummary> = each((c) => c.summary$);
+  const streams = assembleMultiSite(siteIds, {
     events$,
     connection$,
     siteSummary$,
-    summaries$: derived.summaries$,
-    summary$: derived.summary$,
-    overall$: derived.overall$,
     stats: (): MultiSiteStats => {
       const out: Record<string, SiteStats> = {};
       for (const [id, c] of clients) {
@@ -117,14 +102,9 @@ export function connectMany(sites: readonly SiteInput<ConnectInput>[], deps: Con
       }
       return { sites: out };
     },
-    close: () => {
-      closing ??= (async () => {
-        await Promise.all([...clients.values()].map((c) => c.close()));
-        closed$.next();
-        closed$.complete();
-        root.unsubscribe();
-      })();
-      return closing;
+    stop: async () => {
+      await Promise.all([...clients.values()].map((c) => c.close()));
     },
-  };
+  });
+  return { ...streams, clients };
 }

@@ -83,6 +83,15 @@ const GROUP_FIGURES: readonly GroupFigure[] = [
   ['group_calls_abandoned', 'Abandoned calls of the group this period.', (g) => g.totalAbandonedCalls],
 ];
 
+type HealthFigure = readonly [name: string, help: string, value: (h: HealthReport) => number];
+
+const HEALTH_GAUGES: readonly HealthFigure[] = [
+  ['client_connected', '1 while the PBX socket is open, else 0.', (h) => (h.state === 'open' ? 1 : 0)],
+  ['client_healthy', '1 while the socket is open and a frame arrived within the freshness window (what /health reports), else 0.', (h) => (h.ok ? 1 : 0)],
+  ['client_last_event_age_seconds', 'Seconds since the last frame (or since the socket opened, if later); NaN before either.', (h) => h.lastEventAgeSeconds ?? Number.NaN],
+  ['client_freshness_window_seconds', 'The freshness window of the health check, seconds.', (h) => h.freshnessSeconds],
+];
+
 const BOARD_STATES: readonly AgentBoardState[] = ['available', 'busy', 'wrap', 'unavailable'];
 
 type CounterOf = readonly [name: string, help: string, value: (s: FeedStats) => number];
@@ -146,38 +155,16 @@ export function createPrometheusRegistry(sources: PrometheusSources): Registry {
     });
   }
 
-  new Gauge({
-    name: `${p}client_connected`,
-    help: '1 while the PBX socket is open, else 0.',
-    registers,
-    collect(this: Gauge) {
-      this.set(sources.health().state === 'open' ? 1 : 0);
-    },
-  });
-  new Gauge({
-    name: `${p}client_healthy`,
-    help: '1 while the socket is open and a frame arrived within the freshness window (what /health reports), else 0.',
-    registers,
-    collect(this: Gauge) {
-      this.set(sources.health().ok ? 1 : 0);
-    },
-  });
-  new Gauge({
-    name: `${p}client_last_event_age_seconds`,
-    help: 'Seconds since the last frame (or since the socket opened, if later); NaN before either.',
-    registers,
-    collect(this: Gauge) {
-      this.set(sources.health().lastEventAgeSeconds ?? Number.NaN);
-    },
-  });
-  new Gauge({
-    name: `${p}client_freshness_window_seconds`,
-    help: 'The freshness window of the health check, seconds.',
-    registers,
-    collect(this: Gauge) {
-      this.set(sources.health().freshnessSeconds);
-    },
-  });
+  for (const [name, help, value] of HEALTH_GAUGES) {
+    new Gauge({
+      name: p + name,
+      help,
+      registers,
+      collect(this: Gauge) {
+        this.set(value(sources.health()));
+      },
+    });
+  }
 
   const stats = sources.stats;
   if (stats !== undefined) {
