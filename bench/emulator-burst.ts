@@ -1,24 +1,13 @@
 // Emulator burst throughput: one raw `ws` client receives N ACD events as fast as the emulator can push them.
 // Run: npx tsx bench/emulator-burst.ts [N]. Prints events/s for plain WS and for WSS; asserts nothing.
-import axios from 'axios';
-import * as https from 'node:https';
-import WebSocket from 'ws';
 import { startEmulator } from '../src/emulator/index.js';
+import { openRawSocket } from './helpers.js';
 
 async function run(tls: boolean, n: number): Promise<void> {
   const emu = await startEmulator({ port: 0, tls, timeAndDate: false });
   try {
-    const httpsAgent = tls ? new https.Agent({ ca: emu.certificatePem }) : undefined;
-    const res = await axios.get<{ token: string }>(`${emu.baseUrl}/ipxapi/server/v1/users/acd/login`, {
-      auth: { username: 'acd', password: 'acd' },
-      httpsAgent,
-    });
-    const ws = new WebSocket(`${tls ? 'wss' : 'ws'}://127.0.0.1:${emu.port}/ipxapi`, {
-      headers: { Authorization: `Bearer ${res.data.token}` },
-      ...(tls ? { ca: emu.certificatePem } : {}),
-      perMessageDeflate: false,
-    });
-    await new Promise<void>((resolve, reject) => { ws.once('open', () => { resolve(); }); ws.once('error', reject); });
+    const raw = await openRawSocket(emu);
+    const { ws } = raw;
     let got = 0;
     let bytes = 0;
     const all = new Promise<void>((resolve) => {
@@ -36,7 +25,7 @@ async function run(tls: boolean, n: number): Promise<void> {
       `${tls ? 'wss' : 'ws '}: ${n} events in ${ms.toFixed(0)} ms → ${Math.round((n / ms) * 1000).toLocaleString('en')} events/s received ` +
         `(server send loop ${sent.ms.toFixed(0)} ms, ${(bytes / n).toFixed(0)} B/event)`,
     );
-    ws.close();
+    await raw.close();
   } finally {
     await emu.stop();
   }

@@ -6,6 +6,12 @@ import type { CentreOptions, EmulatorCounters, EmulatorOptions, GroundTruth, Mal
 
 const CHILD = fileURLToPath(new URL('./emulator-process.ts', import.meta.url));
 
+/**
+ * The in-band marker's event code: not in the ACD catalogue, so the client decodes it as UNKNOWN and no figure moves.
+ * Kept here, not in the child's module: importing that one would install its IPC handlers in the importer.
+ */
+export const MARKER_CODE = 250;
+
 /** What the child answers to `start`. */
 export interface EmulatorAddress {
   readonly host: string;

@@ -15,9 +15,8 @@
 import { performance } from 'node:perf_hooks';
 import { buildFrameTexts } from './frames.js';
 import { CentreModel, startEmulator, type CentreOptions, type Emulator, type EmulatorOptions, type MalformedKind } from '../src/emulator/index.js';
-
-/** The in-band marker's event code: not in the ACD catalogue, so the client decodes it as UNKNOWN and no figure moves. */
-export const MARKER_CODE = 250;
+import { burstEvent } from '../src/emulator/server.js';
+import { MARKER_CODE, type FaultKind } from './emulator-client.js';
 
 type Request =
   | { id: number; cmd: 'start'; options: EmulatorOptions }
@@ -32,7 +31,7 @@ type Request =
   | { id: number; cmd: 'sync'; marker: number }
   | { id: number; cmd: 'truth' }
   | { id: number; cmd: 'counters' }
-  | { id: number; cmd: 'fault'; kind: 'drop' | 'half-open-on' | 'half-open-off' | 'expire' | 'already-login-on' | 'already-login-off'; }
+  | { id: number; cmd: 'fault'; kind: FaultKind }
   | { id: number; cmd: 'refuse-logins'; seconds: number }
   | { id: number; cmd: 'malformed'; kind: MalformedKind; size?: number }
   | { id: number; cmd: 'restart'; downMs: number }
@@ -44,12 +43,6 @@ let emu: Emulator | undefined;
 function need(): Emulator {
   if (emu === undefined) throw new Error('emulator not started');
   return emu;
-}
-
-/** Same rotation as the emulator's burst: station busy/idle over 50 stations. */
-function paceEvent(i: number): { code: number; callRefId?: number; source: string; dest?: string; destType?: string } {
-  const station = String(1000 + (i % 50));
-  return i % 2 === 0 ? { code: 17, callRefId: 1 + (i >> 1), source: station, dest: '1', destType: 'CO' } : { code: 18, source: station };
 }
 
 /** Calls `send(i)` for i = 0… at `rate` per second for `seconds`, in slices of `sliceMs`. */
@@ -71,7 +64,7 @@ function paced(rate: number, seconds: number, sliceMs: number, send: (i: number)
 function pace(rate: number, seconds: number): Promise<{ sent: number; ms: number }> {
   const e = need();
   return paced(rate, seconds, 5, (i) => {
-    e.sendAcd(paceEvent(i));
+    e.sendAcd(burstEvent(i)); // the emulator's own burst rotation, paced
   });
 }
 

@@ -6,7 +6,7 @@
 // TIME & DATE and voice-info events, as JSON text in Buffers, as the socket box hands them over.
 
 import { from, scan, type Observable } from 'rxjs';
-import { acdPipeline } from '../src/streams/pipeline.js';
+import { acdPipeline, type AcdPipelineOptions } from '../src/streams/pipeline.js';
 import { initialMetricsState, reduceMetrics } from '../src/metrics/reducer.js';
 import { summarize } from '../src/metrics/summarize.js';
 import { createSummary } from '../src/metrics/summary.js';
@@ -17,6 +17,13 @@ import type { MetricsConfig } from '../src/config/config.js';
 import { buildFrameTexts } from './frames.js';
 
 export const metricsConfig: MetricsConfig = { ...DEFAULT_CONFIG.metrics, timeZone: 'UTC' };
+
+/** The pipeline as both in-process contenders run it: stations 1000-1999, SMDR (69) blocked. */
+const pipelineOptions: AcdPipelineOptions = {
+  filters: { stations: ['1000-1999'], groups: [], eventsAllowed: [], eventsBlocked: [69] },
+  maxFrameBytes: 1_048_576,
+  logger: silentLogger,
+};
 
 /** {@link buildFrameTexts} as the socket box hands frames over: Buffers with a receive time 7 ms apart. */
 export function buildFrames(target: number): RawFrame[] {
@@ -54,11 +61,7 @@ export function bareParse(frames: readonly RawFrame[]): number {
 /** decode + filter + the metrics reducer (scan), as the client runs them, over `frames`. */
 export function pipelineWithReducer(frames: readonly RawFrame[]): number {
   const frames$: Observable<RawFrame> = from(frames);
-  const p = acdPipeline(frames$, {
-    filters: { stations: ['1000-1999'], groups: [], eventsAllowed: [], eventsBlocked: [69] },
-    maxFrameBytes: 1_048_576,
-    logger: silentLogger,
-  });
+  const p = acdPipeline(frames$, pipelineOptions);
   let last = initialMetricsState(metricsConfig, 0);
   p.events$.pipe(scan((s, e) => reduceMetrics(s, e), last)).subscribe((s) => (last = s));
   const stats = p.stats();
@@ -68,11 +71,7 @@ export function pipelineWithReducer(frames: readonly RawFrame[]): number {
 
 /** decode + filter + summary$ (a summary after every change), over `frames`; returns the summaries emitted. */
 export function pipelineWithSummary(frames: readonly RawFrame[]): number {
-  const p = acdPipeline(from(frames), {
-    filters: { stations: ['1000-1999'], groups: [], eventsAllowed: [], eventsBlocked: [69] },
-    maxFrameBytes: 1_048_576,
-    logger: silentLogger,
-  });
+  const p = acdPipeline(from(frames), pipelineOptions);
   let emitted = 0;
   createSummary(p.events$, { metrics: metricsConfig }).summary$.subscribe(() => {
     emitted++;

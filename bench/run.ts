@@ -17,15 +17,10 @@
 // default 1000000), BENCH_LATENCY_S (default 15), BENCH_OUT (default bench/results.json, '' = do not write).
 // Run with --expose-gc (the npm script does).
 
-import axios from 'axios';
-import * as https from 'node:https';
 import * as os from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { runInNewContext } from 'node:vm';
-import { setFlagsFromString } from 'node:v8';
-import WebSocket from 'ws';
 import { asyncScheduler, filter, firstValueFrom, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import { connect, type IpecsClient } from '../src/client.js';
 import { silentLogger } from '../src/logging/logger.js';
@@ -35,6 +30,7 @@ import { initialMetricsState, reduceMetrics } from '../src/metrics/reducer.js';
 import { summarize } from '../src/metrics/summarize.js';
 import { formatAcdFrame } from '../src/emulator/index.js';
 import { EmulatorProcess } from './emulator-client.js';
+import { getGc, openRawSocket, resetTimeFarAway } from './helpers.js';
 import { bareParse, buildFrames, metricsConfig, pipelineWithReducer, race } from './in-process.js';
 
 const N = Number(process.env['BENCH_N'] ?? 500_000);
@@ -43,13 +39,6 @@ const FRAMES = Number(process.env['BENCH_FRAMES'] ?? 1_000_000);
 const LATENCY_S = Number(process.env['BENCH_LATENCY_S'] ?? 15);
 const OUT = process.env['BENCH_OUT'] ?? fileURLToPath(new URL('./results.json', import.meta.url));
 
-/** `global.gc`, exposed at run time when node was started without --expose-gc. */
-function getGc(): () => void {
-  const g = (globalThis as { gc?: () => void }).gc;
-  if (g) return g;
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-}
 const gc = getGc();
 
 function heapAfterGc(): number {
@@ -81,11 +70,8 @@ interface E2eRun { readonly ms: number; readonly cpuMs: number; readonly receive
 async function bareRun(emu: EmulatorProcess, n: number): Promise<E2eRun> {
   const a = emu.address;
   if (a === undefined) throw new Error('no emulator');
-  const httpsAgent = new https.Agent({ ca: a.certificatePem });
-  const login = await axios.get<{ token: string }>(`${a.baseUrl}/ipxapi/server/v1/users/acd/login`, { auth: { username: 'acd', password: 'acd' }, httpsAgent });
-  const token = login.data.token;
-  const ws = new WebSocket(`wss://${a.host}:${String(a.port)}/ipxapi`, { headers: { Authorization: `Bearer ${token}` }, ca: a.certificatePem, perMessageDeflate: false });
-  await new Promise<void>((resolve, reject) => { ws.once('open', () => { resolve(); }); ws.once('error', reject); });
+  const raw = await openRawSocket(a);
+  const { ws } = raw;
   let got = 0;
   let codes = 0;
   let t0 = 0;
@@ -105,9 +91,7 @@ async function bareRun(emu: EmulatorProcess, n: number): Promise<E2eRun> {
   await emu.framesBurst(n);
   const r = await done;
   if (codes === 0) throw new Error('nothing parsed');
-  ws.close();
-  await axios.get(`${a.baseUrl}/ipxapi/server/v1/users/acd/logout`, { headers: { Authorization: `Bearer ${token}` }, httpsAgent });
-  httpsAgent.destroy();
+  await raw.close();
   return r;
 }
 
@@ -129,12 +113,6 @@ function fullClient(emu: EmulatorProcess, scheduler?: SchedulerLike): IpecsClien
     },
     { logger: silentLogger, env: {}, ...(scheduler ? { scheduler } : {}) },
   );
-}
-
-/** A daily reset 12 hours from now (UTC), so no reset falls inside a measurement. */
-function resetTimeFarAway(): string {
-  const d = new Date(Date.now() + 12 * 3_600_000);
-  return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
 }
 
 /** Every public stream of the client, subscribed ("all hooks attached"). */

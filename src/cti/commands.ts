@@ -4,7 +4,7 @@
 
 import * as t from 'io-ts';
 import { NumberFromWire } from '../protocol/rest.js';
-import { BooleanFromWire, normalisePresenceStatus, StringFromWire, type PresenceStatus } from '../protocol/wire.js';
+import { BooleanFromWire, PresenceStatusFromWire, StringFromWire } from '../protocol/wire.js';
 
 /** A decoder of a command's response `data`. */
 export type DataCodec<R> = t.Type<R, unknown>;
@@ -89,12 +89,6 @@ function checkParams(p: object, names: readonly string[]): string[] {
 
 const Empty = t.UnknownRecord;
 const CallRef = t.type({ callRefID: NumberFromWire });
-const PresenceStatusCodec = new t.Type<PresenceStatus, string, unknown>(
-  'PresenceStatus',
-  (u): u is PresenceStatus => typeof u === 'string',
-  (u, c) => (typeof u === 'string' ? t.success(normalisePresenceStatus(u)) : t.failure(u, c)),
-  (s) => s,
-);
 const Terminal = t.intersection([
   t.type({ deviceIndex: NumberFromWire, deviceNumber: StringFromWire }),
   t.partial({ deviceType: StringFromWire, tenantNumber: NumberFromWire, callControl: StringFromWire }),
@@ -153,7 +147,7 @@ export const CTI_COMMANDS = {
   callReject: row<Opt<DevCall>>()('POST', 'clear_connection', '7.6.19', CALL, Empty),
   busyService: row<Opt<DevCall & { readonly type: 'intrude' | 'callback' | 'campon' | 'callwait' }>>()('POST', 'busy_service', '7.6.20', [...CALL, 'type'], CallRef),
   setCallBack: row<Opt<Dev & { readonly svcType: 'false' }>>()('POST', 'call_back', '7.6.21', ['deviceNumber', 'svcType'], Empty),
-  getCallStatus: row<Dev>()('GET', 'status', '7.6.22', ['deviceNumber'], t.type({ state: PresenceStatusCodec })),
+  getCallStatus: row<Dev>()('GET', 'status', '7.6.22', ['deviceNumber'], t.type({ state: PresenceStatusFromWire })),
   callPark: row<Opt<DevCall>>()('POST', 'park', '7.6.23', CALL, t.type({ parkingLoc: NumberFromWire })),
   callUnPark: row<Opt<Dev & { readonly callingDN: string; readonly parkingLoc: number }>>()('POST', 'unpark', '7.6.24', ['deviceNumber', 'callingDN', 'parkingLoc'], Empty),
   getMwi: row<Dev>()('GET', 'mwi', '7.6.25', ['deviceNumber'],

@@ -29,6 +29,7 @@ import type { Logger } from '../logging/logger.js';
 import type { ErrorResource } from '../protocol/catalogue.js';
 import { decodeCtiFrame, type CallEvent, type CtiDecodeFailure, type CtiFrame, type PresenceEvent } from '../protocol/cti-events.js';
 import { SmdrResponse, type SmdrRecord } from '../protocol/wire.js';
+import { isJsonObject } from '../protocol/lenient.js';
 import { ClientClosedError } from '../session/errors.js';
 import type { HttpRequest } from '../session/http-transport.js';
 import type { PbxConnection } from '../socket/connection.js';
@@ -134,15 +135,16 @@ export interface CtiDeps {
 
 const MAX_DEVICES = 100;
 const ACD_ENVELOPE = /^\s*\{\s*"event"\s*:\s*"acd"/;
+/** Bytes of a frame decoded for the ACD check; longer leading whitespace only costs the full parse. */
+const ACD_PREFIX_BYTES = 64;
 
-const isObject = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
 
 /** Reads the `result` list of Monitor/Presence (`[{"1000":"OK"},…]`); `{}` (Monitor Stop, A-26) is an empty list. */
 function deviceResults(body: unknown): DeviceResult[] {
-  const list = isObject(body) && Array.isArray(body['result']) ? body['result'] : [];
+  const list = isJsonObject(body) && Array.isArray(body['result']) ? body['result'] : [];
   const out: DeviceResult[] = [];
   for (const entry of list) {
-    if (!isObject(entry)) continue;
+    if (!isJsonObject(entry)) continue;
     for (const [device, v] of Object.entries(entry)) {
       const result = typeof v === 'string' ? v.trim() : String(v);
       out.push({ device, result, ok: result.toUpperCase() === 'OK' });
@@ -192,7 +194,7 @@ export function createCti(connection: PbxConnection, deps: CtiDeps): CtiClient {
   };
 
   const decodeData = <R>(codec: t.Type<R, unknown>, body: unknown, what: string): R => {
-    const data = isObject(body) && Object.hasOwn(body, 'data') ? body['data'] : (body ?? {});
+    const data = isJsonObject(body) && Object.hasOwn(body, 'data') ? body['data'] : (body ?? {});
     const r = codec.decode(data);
     if (E.isLeft(r)) throw new CtiResponseError(what, `data does not match ${codec.name}`);
     return r.right;
@@ -330,9 +332,10 @@ export function createCti(connection: PbxConnection, deps: CtiDeps): CtiClient {
     connection.frames$.pipe(
       concatMap((frame): Observable<CtiItem> => {
         if (frame.isBinary) return EMPTY;
-        const text = frame.data.toString('utf8');
-        if (ACD_ENVELOPE.test(text)) return EMPTY; // the hot path: ACD frames are not parsed twice
-        const f = decodeCtiFrame(text);
+        // The hot path: an ACD frame is told by a decoded prefix alone, so it is neither UTF-8 decoded in full nor
+        // parsed a second time here (the ACD pipeline does both); anything else falls through to the full parse.
+        if (ACD_ENVELOPE.test(frame.data.toString('utf8', 0, ACD_PREFIX_BYTES))) return EMPTY;
+        const f = decodeCtiFrame(frame.data.toString('utf8'));
         return f.kind === 'other' ? EMPTY : of({ k: 'frame', at: frame.at, f });
       }),
     ),

@@ -423,10 +423,15 @@ export class CtiService {
     return c;
   }
 
-  /** Removes `dn` from the call; with one party left the call ends (releasedasc to it, an SMDR record). */
-  private release(c: Call, dn: string, cause: number, causeMsg: string, out: Ev[]): void {
+  /** Takes `dn`'s leg out of the call with its `released` event; the call itself goes on. */
+  private leave(c: Call, dn: string, cause: number, causeMsg: string, out: Ev[]): void {
     c.legs.delete(dn);
     out.push(this.ev('released', dn, { releasedDN: dn, causeCode: cause, causeMsg, callRefID: c.ref }));
+  }
+
+  /** Removes `dn` from the call; with one party left the call ends (releasedasc to it, an SMDR record). */
+  private release(c: Call, dn: string, cause: number, causeMsg: string, out: Ev[]): void {
+    this.leave(c, dn, cause, causeMsg, out);
     if (c.legs.size + (c.external === undefined ? 0 : 1) > 1) return;
     for (const other of [...c.legs.keys()]) {
       c.legs.delete(other);
@@ -494,6 +499,11 @@ export class CtiService {
     };
     const groupEvent = (g: ConfGroup, index: number, dn: string, state: string): Ev =>
       ({ route: g.master, data: { type: 'confgroupmember', groupIndex: g.index, groupUsage: 'true', memberIndex: index, memberDN: dn, memberState: state } });
+    /** Forward and DND act on `DN` when given (another station), on `deviceNumber` otherwise; both must exist. */
+    const subject = (p: Params): Device => {
+      this.device(p['deviceNumber']);
+      return this.device(p['DN'] ?? p['deviceNumber']);
+    };
     const room = (p: Params): [number, Room] => {
       const i = int(p['roomIndex']);
       check(Number.isInteger(i) && i >= 1 && i <= 9);
@@ -539,8 +549,7 @@ export class CtiService {
         const [to, target] = redirect(c, d.dn, p['divertToDN']);
         const fields = { calledDN: to, reroutingDN: d.dn, causeCode: CAUSE.reroute, causeMsg: 'reroute', callRefID: c.ref };
         out.events.push(this.ev('rerouting', d.dn, fields));
-        c.legs.delete(d.dn);
-        out.events.push(this.ev('released', d.dn, { releasedDN: d.dn, causeCode: CAUSE.reroute, causeMsg: 'reroute', callRefID: c.ref }));
+        this.leave(c, d.dn, CAUSE.reroute, 'reroute', out.events);
         c.called = to;
         if (target === undefined) {
           c.external = to;
@@ -588,8 +597,7 @@ export class CtiService {
         held.answeredAt ??= Date.now();
         this.calls.delete(active.ref);
         const cause = screened ? CAUSE.screened_transfer : 60;
-        held.legs.delete(d.dn);
-        out.events.push(this.ev('released', d.dn, { releasedDN: d.dn, causeCode: cause, causeMsg: screened ? 'screened_transfer' : 'unscreened_transfer', callRefID: held.ref }));
+        this.leave(held, d.dn, cause, screened ? 'screened_transfer' : 'unscreened_transfer', out.events);
         return { callRefID: held.ref };
       },
       'POST 1step_transfer': (p, out) => {
@@ -601,8 +609,7 @@ export class CtiService {
         const fields = { transferToDN: to, transferorDN: d.dn, callRefID: c.ref };
         out.events.push(this.ev('transferring', d.dn, { transferedDN: a, ...fields, callType: 'blind' }));
         for (const o of this.others(c, d.dn)) out.events.push(this.ev('transferred', o, fields));
-        c.legs.delete(d.dn);
-        out.events.push(this.ev('released', d.dn, { releasedDN: d.dn, causeCode: CAUSE.blind_transfer, causeMsg: 'blind_transfer', callRefID: c.ref }));
+        this.leave(c, d.dn, CAUSE.blind_transfer, 'blind_transfer', out.events);
         if (target === undefined) c.external = to;
         else {
           c.legs.set(to, { state: 'ringing' });
@@ -626,8 +633,7 @@ export class CtiService {
         return {};
       },
       'POST forward': (p, out) => {
-        this.device(p['deviceNumber']);
-        const d = this.device(p['DN'] ?? p['deviceNumber']);
+        const d = subject(p);
         const type = str(p['cfwdType']);
         check(['disable', 'uncondition', 'busy', 'no_answer', 'busy_noans', 'DND'].includes(type));
         const dest = str(p['destNumber']);
@@ -637,21 +643,18 @@ export class CtiService {
         return {};
       },
       'GET forward': (p) => {
-        this.device(p['deviceNumber']);
-        const d = this.device(p['DN'] ?? p['deviceNumber']);
+        const d = subject(p);
         return { cfwdType: d.fwd.type, destNumber: d.fwd.dest, ringTime: 10 };
       },
       'POST dnd': (p, out) => {
-        this.device(p['deviceNumber']);
-        const d = this.device(p['DN'] ?? p['deviceNumber']);
+        const d = subject(p);
         check(p['svcType'] === 'enable' || p['svcType'] === 'disable');
         d.dnd = p['svcType'] === 'enable';
         out.events.push(this.ev('dnd', d.dn, { svcType: d.dnd ? 'enable' : 'disable' }));
         return {};
       },
       'GET dnd': (p) => {
-        this.device(p['deviceNumber']);
-        return { svcType: this.device(p['DN'] ?? p['deviceNumber']).dnd ? 'enable' : 'disable' };
+        return { svcType: subject(p).dnd ? 'enable' : 'disable' };
       },
       'POST pickup': (p, out) => {
         this.device(p['deviceNumber']);
@@ -734,8 +737,7 @@ export class CtiService {
         let loc = 1;
         while (this.parked.has(loc)) loc++;
         this.parked.set(loc, c.ref);
-        c.legs.delete(d.dn);
-        out.events.push(this.ev('released', d.dn, { releasedDN: d.dn, causeCode: CAUSE.normal_clearing, causeMsg: 'normal_clearing', callRefID: c.ref }));
+        this.leave(c, d.dn, CAUSE.normal_clearing, 'normal_clearing', out.events);
         return { parkingLoc: loc };
       },
       'POST unpark': (p, out) => {

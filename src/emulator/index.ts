@@ -21,18 +21,8 @@
 //   (the ipxapi routes also serve call/* (CTI, §7), smdr (§5) and clickcall (§8): see cti-service.ts)
 
 export { startEmulator } from './server.js';
-export type {
-  AgentTruth,
-  CentreOptions,
-  Emulator,
-  EmulatorAccount,
-  EmulatorCounters,
-  EmulatorFaults,
-  EmulatorOptions,
-  GroundTruth,
-  MalformedKind,
-  StationTruth,
-} from './types.js';
+// Every name of types.ts is public (Emulator, EmulatorOptions, GroundTruth, …): re-exported whole, so no list to keep in step.
+export type * from './types.js';
 export { acdWireData, formatAcdFrame, formatPbxTime } from './format.js';
 export type { AcdFormatOptions, AcdWireData, AcdWireInput } from './format.js';
 export { loadScenario, parseScenario, resolveScenario, scenariosDir } from './scenario.js';

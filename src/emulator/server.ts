@@ -76,8 +76,8 @@ function isLoopback(addr: string | undefined): boolean {
   return addr === '::1' || addr?.startsWith('127.') === true || addr?.startsWith('::ffff:127.') === true;
 }
 
-/** Lines of ACD traffic used by `burst`: a cheap rotation of station busy/idle events. */
-function burstEvent(i: number): AcdWireInput {
+/** The i-th event of `burst`: a cheap rotation of station busy/idle events (also paced by bench/emulator-process.ts). */
+export function burstEvent(i: number): AcdWireInput {
   const station = String(1000 + (i % 50));
   return i % 2 === 0
     ? { code: 17, callRefId: 1 + (i >> 1), source: station, dest: '1', destType: 'CO' }

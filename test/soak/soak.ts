@@ -15,16 +15,14 @@
 // What this does not test: events generated DURING an outage (they are lost by design; the gap marker says so).
 
 import { performance } from 'node:perf_hooks';
-import { runInNewContext } from 'node:vm';
-import { setFlagsFromString } from 'node:v8';
 import type { Observable, Subscription } from 'rxjs';
 import { connect, type IpecsClient } from '../../src/client.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { createRng, type CentreOptions, type EmulatorCounters } from '../../src/emulator/index.js';
 import type { AcdSummary } from '../../src/metrics/types.js';
 import type { ConnectionState } from '../../src/socket/types.js';
-import { EmulatorProcess, type CentreTruth } from '../../bench/emulator-client.js';
-import { MARKER_CODE } from '../../bench/emulator-process.js';
+import { EmulatorProcess, MARKER_CODE, type CentreTruth } from '../../bench/emulator-client.js';
+import { getGc, resetTimeFarAway } from '../../bench/helpers.js';
 
 /** The faults the soak injects (weights in {@link FAULT_WEIGHTS}). */
 export type SoakFault =
@@ -101,21 +99,7 @@ export interface SoakReport {
   readonly failures: readonly string[];
 }
 
-/** `global.gc`, exposed at run time when node was started without --expose-gc. */
-export function getGc(): () => void {
-  const g = (globalThis as { gc?: () => void }).gc;
-  if (g) return g;
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** A daily reset 12 hours from now (UTC), so no reset falls inside the run. */
-function resetTimeFarAway(): string {
-  const d = new Date(Date.now() + 12 * 3_600_000);
-  return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
-}
 
 /** Slope × span of a least-squares line through the samples. */
 function regressionGrowth(samples: readonly HeapSample[]): number {
