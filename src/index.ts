@@ -64,7 +64,7 @@ export type { PbxErrorCode, ErrorDisposition } from './session/errors.js';
 export { decodeFrames, DECODE_LOG_INTERVAL_MS } from './streams/decode-frames.js';
 export type { DecodeFramesOptions } from './streams/decode-frames.js';
 export { filterEvents, compileFilters } from './streams/filter-events.js';
-export { eventGroup } from './protocol/group.js';
+export { eventGroup, normalizeGroup } from './protocol/group.js';
 export type { FilterReason, EventFilter } from './streams/filter-events.js';
 export { acdPipeline } from './streams/pipeline.js';
 export type { AcdPipeline, AcdPipelineOptions, PipelineStats } from './streams/pipeline.js';
@@ -72,7 +72,7 @@ export { acdEventStreams, changesOfKind } from './streams/event-streams.js';
 export type { AcdEventStreams, ChangeOfKind } from './streams/event-streams.js';
 
 /* Metrics */
-export { initialMetricsState, reduceMetrics, normalizeGroup } from './metrics/reducer.js';
+export { initialMetricsState, reduceMetrics } from './metrics/reducer.js';
 export { summarize, sameFigures } from './metrics/summarize.js';
 export { createSummary } from './metrics/summary.js';
 export type { SummaryOptions, SummaryStreams } from './metrics/summary.js';
@@ -139,8 +139,8 @@ export {
 export type { ErrorResource, CodeName } from './protocol/catalogue.js';
 
 /* Configuration: loading and resources (issue 2) */
-export { loadConfigFile, resolveConfig, ConfigError } from './config/load.js';
-export type { ConfigProblem, ConfigErrorCode, LoadedConfig } from './config/load.js';
+export { loadConfig, loadConfigFile, resolveConfig, ConfigError } from './config/load.js';
+export type { ConfigProblem, ConfigErrorCode, LoadedConfig, ConfigSource } from './config/load.js';
 export { defaultConfigPath, installPath, installDir } from './config/default-path.js';
 export { loadResources, createMessages, expandTemplate } from './config/resources.js';
 export type { Messages, CommandTemplate, CommandTemplates } from './config/resources.js';
