@@ -1,6 +1,8 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
+import { ladderZones } from './eslint.ladder.js';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test/artifacts/**', 'bin/**', 'bench/results.json'] },
@@ -26,7 +28,14 @@ export default tseslint.config(
     files: ['test/**', 'marbles/**', 'bench/**', 'examples/**', 'src/cli/**'],
     rules: { 'no-console': 'off', 'no-restricted-syntax': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
-  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  {
+    // architecture.md's ladder: a box imports only boxes on lower rungs; the emulator is a peer.
+    files: ['src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createNodeResolver({ extensionAlias: { '.js': ['.ts', '.js'] } })] },
+    rules: { 'import-x/no-restricted-paths': ['error', { basePath: import.meta.dirname, zones: ladderZones() }] },
+  },
+  { files: ['eslint.config.js', 'eslint.ladder.js'], ...tseslint.configs.disableTypeChecked },
   {
     // The wallboard's static browser script: plain JavaScript, no build step.
     files: ['res/**/*.js'],

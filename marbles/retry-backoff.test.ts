@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { defer, ignoreElements, NEVER, type Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, retryBackoff, type RetryInfo } from '../src/socket/retry-backoff.js';
+import { backoffDelay, retryBackoff, type RetryInfo } from '../src/retry/retry-backoff.js';
 import { runMarbles } from './helpers/run-marbles.js';
 
 /** mulberry32: a seeded [0,1) generator, so every jitter draw is reproducible from the fast-check seed. */

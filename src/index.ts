@@ -28,8 +28,8 @@ export { silentLogger } from './logging/logger.js';
 /* Connection: session (REST), socket (WebSocket), the connection owner */
 export { createConnection, socketPaths } from './socket/connection.js';
 export type { PbxConnection, ConnectionStats, ConnectionDeps, SocketOpener } from './socket/connection.js';
-export { retryBackoff, backoffDelay } from './socket/retry-backoff.js';
-export type { RetryBackoffOptions, RetryInfo } from './socket/retry-backoff.js';
+export { retryBackoff, backoffDelay } from './retry/retry-backoff.js';
+export type { RetryBackoffOptions, RetryInfo } from './retry/retry-backoff.js';
 export { heartbeat } from './socket/heartbeat.js';
 export type { HeartbeatOptions } from './socket/heartbeat.js';
 export { webSocket$, classifyClose, classifyUpgradeStatus } from './socket/web-socket.js';

@@ -2,7 +2,16 @@
 // and a `disposition` that decides what the connection owner does with it (reliability-anchors.md §5, R2).
 // Messages never carry a password or a token.
 
-import type { CloseReason } from '../socket/types.js';
+/** Why the socket is not open. */
+export type CloseReason =
+  | 'network'
+  | 'server-closed'
+  | 'heartbeat-timeout'
+  | 'handshake-timeout'
+  | 'session-expired'
+  | 'login-failed'
+  | 'too-large'
+  | 'client-closed';
 
 /** What the connection owner does with an error: reconnect, re-login then reconnect, or stop. */
 export type ErrorDisposition = 'transient' | 'auth' | 'fatal';

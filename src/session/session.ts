@@ -34,7 +34,7 @@ import {
 import type { ServerConfig, SessionConfig } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import { decodeApiError, decodeLoginResponse, type LoginResponse } from '../protocol/rest.js';
-import { backoffDelay } from '../socket/retry-backoff.js';
+import { backoffDelay } from '../retry/retry-backoff.js';
 import {
   AlreadyLoginError,
   AuthError,

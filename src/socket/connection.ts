@@ -31,7 +31,7 @@ import { createAxiosTransport, type HttpTransport } from '../session/http-transp
 import { createSession, type Session } from '../session/session.js';
 import { createHttpsAgent, createTlsPolicy, type TlsPolicy } from '../session/tls.js';
 import { heartbeat } from './heartbeat.js';
-import { retryBackoff } from './retry-backoff.js';
+import { retryBackoff } from '../retry/retry-backoff.js';
 import type { CloseReason, ConnectionState, RawFrame, SocketEvent } from './types.js';
 import { webSocket$ } from './web-socket.js';
 

@@ -10,16 +10,9 @@ export interface RawFrame {
   readonly isBinary: boolean;
 }
 
-/** Why the socket is not open. */
-export type CloseReason =
-  | 'network'
-  | 'server-closed'
-  | 'heartbeat-timeout'
-  | 'handshake-timeout'
-  | 'session-expired'
-  | 'login-failed'
-  | 'too-large'
-  | 'client-closed';
+import type { CloseReason } from '../session/errors.js';
+
+export type { CloseReason };
 
 /**
  * The states `connection$` emits, and the gap marker.
