@@ -16,6 +16,7 @@ import type {
   CentreOptions,
   Emulator,
   EmulatorAccount,
+  EmulatorClientConfig,
   EmulatorCounters,
   EmulatorFaults,
   EmulatorOptions,
@@ -175,6 +176,15 @@ class EmulatorImpl implements Emulator {
       sendMalformed: (kind: MalformedKind, size?: number): void => {
         this.sendMalformed(kind, size);
       },
+    };
+  }
+
+  clientConfig(opts: { readonly userId?: string } = {}): EmulatorClientConfig {
+    const account = opts.userId === undefined ? (this.accounts.find((a) => a.kind === 'server') ?? this.accounts[0]) : this.accounts.find((a) => a.userId === opts.userId);
+    if (!account) throw new Error(`the emulator has no account ${JSON.stringify(opts.userId)}`);
+    return {
+      server: { host: this.host, port: this.port, userId: account.userId, password: account.password, type: account.kind === 'station' ? 'client' : 'server' },
+      tls: this.tls ? { fingerprint256: this.fingerprint256 } : {},
     };
   }
 

@@ -154,6 +154,17 @@ export interface EmulatorFaults {
   sendMalformed(kind: MalformedKind, size?: number): void;
 }
 
+/**
+ * A ready client configuration for this emulator: its address, an account and the certificate pin. Plain data in
+ * the shape of the client's config file (the emulator imports nothing of the client), so it can be passed to
+ * `connect()` as is, spread into a larger config, or written to a file (`ipecs-rx emulate --write-config`).
+ */
+export interface EmulatorClientConfig {
+  readonly server: { readonly host: string; readonly port: number; readonly userId: string; readonly password: string; readonly type: 'server' | 'client' };
+  /** The pin of the emulator's self-signed certificate; empty for a plain (`tls: false`) emulator. */
+  readonly tls: { readonly fingerprint256?: string };
+}
+
 /** A running emulator. */
 export interface Emulator {
   readonly host: string;
@@ -165,6 +176,11 @@ export interface Emulator {
   readonly certificatePem: string;
   /** SHA-256 fingerprint as node's `X509Certificate.fingerprint256` (`AA:BB:…`), '' when tls is false. */
   readonly fingerprint256: string;
+  /**
+   * A client configuration that reaches this emulator in one step (host, port, account, pin). `userId` picks an
+   * account (default: the first server account, `acd`/`acd` unless `accounts` was set).
+   */
+  clientConfig(opts?: { readonly userId?: string }): EmulatorClientConfig;
   /** One ACD event to every open socket of an ACD-privileged server account. */
   sendAcd(event: AcdWireInput): void;
   /** A frame, verbatim, to every open socket. */
