@@ -10,12 +10,12 @@
 //   await emu.stop();
 //
 // The same controls are served on the same port under /admin/… (local only, no PBX credentials):
-//   GET  /admin/counters, /admin/ground-truth
+//   GET  /admin/counters, /admin/ground-truth, /admin/sent-frames (with recordSent)
 //   POST /admin/acd (JSON event or array), /admin/raw[?binary=1] (body verbatim), /admin/burst?n=N,
 //        /admin/scenario?name=N[&speed=S], /admin/centre/start (JSON CentreOptions), /admin/centre/stop,
 //        /admin/restart?downMs=N, /admin/faults/drop-sockets, /admin/faults/half-open?on=1|0,
 //        /admin/faults/refuse-logins?seconds=N, /admin/faults/already-login?on=1|0,
-//        /admin/faults/expire-sessions, /admin/faults/malformed?kind=K[&size=N]
+//        /admin/faults/expire-sessions[?sockets=drop|close|keep], /admin/faults/malformed?kind=K[&size=N]
 //   CTI / SMDR: GET /admin/api-requests, GET /admin/smdr; POST /admin/smdr (JSON record or array),
 //        /admin/cti/registered?dn=N&on=1|0
 //   (the ipxapi routes also serve call/* (CTI, §7), smdr (§5) and clickcall (§8): see cti-service.ts)

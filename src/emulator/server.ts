@@ -1,6 +1,7 @@
 // The emulator's transport: one HTTPS (or HTTP) server carrying the ipxapi REST routes, the WebSocket upgrade
 // and the local admin API, with the session rules of ipecs-webapi.md §1.4-1.5, §3 and §10.1 items 1-18.
 
+import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -17,6 +18,8 @@ import type {
   Emulator,
   EmulatorAccount,
   EmulatorClientConfig,
+  ExpireSocketsMode,
+  SentFrame,
   EmulatorCounters,
   EmulatorFaults,
   EmulatorOptions,
@@ -122,6 +125,8 @@ class EmulatorImpl implements Emulator {
   private stopped = false;
   private readonly centreDefaults: CentreOptions | false;
   private readonly cti: CtiService;
+  /** The sent-frame log, when `recordSent` is on. */
+  private readonly sent: SentFrame[] | undefined;
 
   constructor(options: EmulatorOptions) {
     this.host = options.host ?? '127.0.0.1';
@@ -135,6 +140,7 @@ class EmulatorImpl implements Emulator {
     this.timeAndDate = options.timeAndDate ?? true;
     this.log = options.logger ?? ((): void => undefined);
     this.centreDefaults = options.centre ?? false;
+    this.sent = options.recordSent === true ? [] : undefined;
     this.wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false });
     this.cti = new CtiService(
       {
@@ -169,9 +175,10 @@ class EmulatorImpl implements Emulator {
         this.log(`fault: already-login ${on ? 'on' : 'off'}`);
         this.alreadyLoginOn = on;
       },
-      expireSessions: (): void => {
-        this.log('fault: expire sessions');
-        for (const s of [...this.sessions.values()]) this.endSession(s, 'expired');
+      expireSessions: (opts?: { readonly sockets?: ExpireSocketsMode }): void => {
+        const mode = opts?.sockets ?? 'drop';
+        this.log(`fault: expire sessions (sockets: ${mode})`);
+        for (const s of [...this.sessions.values()]) this.endSession(s, 'expired', mode);
       },
       sendMalformed: (kind: MalformedKind, size?: number): void => {
         this.sendMalformed(kind, size);
@@ -402,15 +409,16 @@ class EmulatorImpl implements Emulator {
     for (const s of [...this.sessions.values()]) if (this.isExpired(s, now)) this.endSession(s, 'expired');
   }
 
-  private endSession(s: Session, why: 'logout' | 'expired'): void {
+  private endSession(s: Session, why: 'logout' | 'expired', sockets: ExpireSocketsMode = why === 'logout' ? 'close' : 'drop'): void {
     if (!this.sessions.delete(s.token)) return;
     this.cti.dropSession(s.token);
     if (why === 'expired') this.count.sessionsExpired++;
     this.log(`session of ${s.account.userId} ended (${why})`);
     if (this.graceMs > 0) this.graceUntil.set(s.account.userId, monotonic() + this.graceMs);
+    if (sockets === 'keep') return;
     for (const ws of [...s.sockets]) {
-      if (why === 'logout') ws.close(1000, 'logout');
-      else ws.terminate();
+      if (sockets === 'drop') ws.terminate();
+      else ws.close(1000, why);
     }
   }
 
@@ -483,6 +491,14 @@ class EmulatorImpl implements Emulator {
       ws.send(frame, { binary }, cb);
       this.count.framesSent++;
     }
+    if (this.sent !== undefined && sockets.length > 0) {
+      const text = typeof frame === 'string' ? frame : !binary && isUtf8(frame) ? frame.toString('utf8') : frame.toString('base64');
+      this.sent.push({ seq: this.sent.length + 1, at: Date.now(), text, binary: binary || (typeof frame !== 'string' && !isUtf8(frame)), sockets: sockets.length });
+    }
+  }
+
+  sentFrames(): readonly SentFrame[] {
+    return this.sent ?? [];
   }
 
   sendAcd(event: AcdWireInput): void {
@@ -640,6 +656,7 @@ class EmulatorImpl implements Emulator {
     switch (path) {
       case '/admin/ground-truth': ok(this.groundTruth()); return;
       case '/admin/counters': ok(this.counters()); return;
+      case '/admin/sent-frames': ok(this.sentFrames()); return;
       case '/admin/api-requests': ok(this.apiRequests()); return;
       case '/admin/smdr':
         if (get) {
@@ -658,7 +675,13 @@ class EmulatorImpl implements Emulator {
       case '/admin/faults/half-open': this.faults.halfOpen(on()); ok(); return;
       case '/admin/faults/refuse-logins': this.faults.refuseLogins(Number(q.get('seconds') ?? '10')); ok(); return;
       case '/admin/faults/already-login': this.faults.alreadyLogin(on()); ok(); return;
-      case '/admin/faults/expire-sessions': this.faults.expireSessions(); ok(); return;
+      case '/admin/faults/expire-sessions': {
+        const mode = q.get('sockets') ?? 'drop';
+        if (mode !== 'drop' && mode !== 'close' && mode !== 'keep') { this.json(res, 400, { error: 'sockets must be drop, close or keep' }); return; }
+        this.faults.expireSessions({ sockets: mode });
+        ok();
+        return;
+      }
       case '/admin/faults/malformed': {
         const kind = q.get('kind') ?? 'invalid-json';
         const kinds: readonly string[] = ['invalid-json', 'not-object', 'no-event-code', 'oversized', 'binary', 'invalid-utf8'];

@@ -69,7 +69,28 @@ export interface EmulatorOptions {
   readonly logger?: (line: string) => void;
   /** The simulated CTI terminals (default 120 extensions from 1000, all registered). */
   readonly cti?: CtiDeviceOptions;
+  /**
+   * Keep a log of every frame written to a socket (`sentFrames()`, `GET /admin/sent-frames`), so a test can check a
+   * client or a bridge against what the PBX really sent. Default false (the log grows with every frame).
+   */
+  readonly recordSent?: boolean;
 }
+
+/** One frame the emulator wrote (see {@link EmulatorOptions.recordSent}). */
+export interface SentFrame {
+  /** 1-based, in sending order. */
+  readonly seq: number;
+  /** Wall-clock instant of the write (epoch ms). */
+  readonly at: number;
+  /** The frame as written: text, or base64 for a binary or non-UTF-8 frame. */
+  readonly text: string;
+  readonly binary: boolean;
+  /** How many sockets it was written to (a frame with no open socket is not logged). */
+  readonly sockets: number;
+}
+
+/** What `faults.expireSessions` does to the sockets of the sessions it ends. */
+export type ExpireSocketsMode = 'drop' | 'close' | 'keep';
 
 /** Seconds per state of one station (simulated seconds). */
 export interface StationTruth {
@@ -148,8 +169,12 @@ export interface EmulatorFaults {
   refuseLogins(seconds: number): void;
   /** On: every login gets 401 "Already Login". */
   alreadyLogin(on: boolean): void;
-  /** "Log out other users": drops every session and kills its sockets. */
-  expireSessions(): void;
+  /**
+   * "Log out other users": ends every session. Its sockets are dropped (`drop`, the default: no close frame), closed
+   * with a close frame (`close`), or left open (`keep`: the socket stays up while every REST call of that session
+   * answers "Invalid Token").
+   */
+  expireSessions(opts?: { readonly sockets?: ExpireSocketsMode }): void;
   /** One hostile frame to every open socket. `size` is the oversized frame's byte length (default 2 MiB). */
   sendMalformed(kind: MalformedKind, size?: number): void;
 }
@@ -191,6 +216,8 @@ export interface Emulator {
   stopCentre(): void;
   groundTruth(): GroundTruth;
   counters(): EmulatorCounters;
+  /** Every frame written so far, oldest first; empty unless started with `recordSent: true`. */
+  sentFrames(): readonly SentFrame[];
   /** Every CTI, SMDR and click-to-call request received (method, path, query, parsed body), oldest first. */
   apiRequests(): readonly ApiRequestRecord[];
   /** Adds an SMDR record (Index assigned) and sends it live to SMDR-privileged server sockets. */

@@ -86,6 +86,38 @@ describe('faults', () => {
     expect((await login(e)).status).toBe(200);
   });
 
+  it('expireSessions can close the sockets with a close frame, or keep them open under a dead session', async () => {
+    const e = await start();
+    const closing = await openSocket(e, await token(e));
+    e.faults.expireSessions({ sockets: 'close' });
+    expect((await closing.closed).code).toBe(1000);
+
+    const t = await token(e);
+    const kept = await openSocket(e, t);
+    await httpClient(e).post('/admin/faults/expire-sessions?sockets=keep');
+    expect(await check(e, t)).toBe(401);
+    expect(kept.ws.readyState).toBe(kept.ws.OPEN);
+    e.sendAcd({ code: 18, source: '1000' });
+    await waitFor(() => kept.frames.length === 1, 5000, 'a frame on the kept socket');
+    expect((await httpClient(e).post('/admin/faults/expire-sessions?sockets=sideways')).status).toBe(400);
+    kept.ws.close();
+  });
+
+  it('recordSent logs every frame it wrote, in order, with the number of sockets', async () => {
+    const e = await start({ recordSent: true });
+    e.sendAcd({ code: 18, source: '1000' }); // no socket yet: not logged
+    const rec = await openSocket(e, await token(e));
+    e.sendAcd({ code: 17, source: '1001' });
+    e.sendRaw(Buffer.from([0xc3, 0x28]), { binary: true });
+    await waitFor(() => rec.frames.length === 2, 5000, 'two frames');
+    const sent = e.sentFrames();
+    expect(sent.map((f) => [f.seq, f.binary, f.sockets])).toEqual([[1, false, 1], [2, true, 1]]);
+    expect(JSON.parse(sent[0]!.text)).toMatchObject({ event: 'acd', data: { eventCode: 17 } });
+    expect(sent[1]!.text).toBe(Buffer.from([0xc3, 0x28]).toString('base64'));
+    expect(body(await httpClient(e).get('/admin/sent-frames'))).toEqual(sent);
+    rec.ws.close();
+  });
+
   it('sendMalformed sends each hostile kind', async () => {
     const e = await start();
     const rec = await openSocket(e, await token(e));
