@@ -8,7 +8,7 @@ import type { TestScheduler } from 'rxjs/testing';
 export function startingAt(scheduler: TestScheduler, base: number): SchedulerLike {
   return {
     now: () => base + scheduler.now(),
-    schedule<T>(work: (this: SchedulerAction<T>, state: T) => void, delay?: number, state?: T): Subscription {
+    schedule<T>(work: (this: SchedulerAction<T>, state?: T) => void, delay?: number, state?: T): Subscription {
       return scheduler.schedule(work, delay, state);
     },
   };
