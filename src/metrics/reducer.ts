@@ -703,7 +703,7 @@ function onSeize(s: MetricsState, ev: AcdEvent, at: number, src: string | undefi
     const key = ev.callRefId !== undefined ? String(ev.callRefId) : `co:${coDest}`;
     const c = s.calls.get(key);
     // A 67 naming a call ended within the window is a late report (the final digits); a 41 always creates.
-    if (c === undefined && ev.code === 67 && (isLate(s, key, at) || isLate(s, `co:${coDest}`, at))) return;
+    if (c === undefined && ev.code === 67 && isLate(s, key, at)) return;
     if (c === undefined) {
       const n = createCall(s, key, 'outbound', at);
       s.totalOutboundCalls++;
