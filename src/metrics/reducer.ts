@@ -40,6 +40,7 @@ export function initialMetricsState(config: MetricsConfig, at: number): MetricsS
     callByTrunk: new Map(),
     callByStation: new Map(),
     lateKeys: new Map(),
+    latePrunedAt: at,
     groups: new Map(),
     stationsConnected: 0,
     busyStations: 0,
@@ -398,6 +399,7 @@ function rememberEnded(s: MetricsState, c: CallRecord, at: number): void {
 
 /** Drops the ended keys whose window has passed (the map is in end order). */
 function pruneLate(s: MetricsState, at: number): void {
+  s.latePrunedAt = at;
   const windowMs = s.config.lateReportSeconds * 1000;
   for (const [key, end] of s.lateKeys) {
     if (at - end <= windowMs) break;
@@ -869,7 +871,7 @@ export function reduceMetrics(state: MetricsState, input: MetricsInput): Metrics
   s.lastChanges = NO_CHANGES;
   const at = input.at;
   if (at > s.at) s.at = at;
-  if (s.lateKeys.size > 0) pruneLate(s, at);
+  if (s.lateKeys.size > 0 && at - s.latePrunedAt >= 1000) pruneLate(s, at);
   if ('kind' in input) {
     if (input.kind === 'reset') reset(s, at);
     else sweepExpired(s, at);

@@ -217,8 +217,16 @@ export function summarize(state: MetricsState, at: number, memo?: SummaryMemo): 
   let agentsAvailable = 0;
   let agentsOnWrap = 0;
   const stations: StationSummary[] = [];
+  // Open talk and wrap-up of each group's calls (its handle time so far); created only when there is some.
+  let openByGroup: Map<string, number> | undefined;
+  const addOpen = (g: string, ms: number): void => {
+    if (ms <= 0) return;
+    openByGroup ??= new Map();
+    openByGroup.set(g, (openByGroup.get(g) ?? 0) + ms);
+  };
   let i = 0;
   for (const st of s.stations.values()) {
+    if (st.wrapSince !== undefined && st.wrapGroup !== undefined) addOpen(st.wrapGroup, openMs(at, st.wrapSince));
     const { row, times: t } = rowOf(memo, i++, st, at);
     idle += t.idle;
     busy += t.busy;
@@ -237,12 +245,6 @@ export function summarize(state: MetricsState, at: number, memo?: SummaryMemo): 
   let talk = s.handleTalkMs;
   let oldestQueued = Infinity;
   const queueByGroup = new Map<string, { count: number; oldest: number }>();
-  // Open talk and wrap-up of each group's calls (its handle time), only while there are groups.
-  const openByGroup = s.groups.size === 0 ? undefined : new Map<string, number>();
-  const addOpen = (g: string, ms: number): void => {
-    if (openByGroup !== undefined && ms > 0) openByGroup.set(g, (openByGroup.get(g) ?? 0) + ms);
-  };
-  if (openByGroup !== undefined) for (const st of s.stations.values()) if (st.wrapSince !== undefined && st.wrapGroup !== undefined) addOpen(st.wrapGroup, openMs(at, st.wrapSince));
   for (const c of s.calls.values()) {
     if (c.holdSince !== undefined) hold += openMs(at, c.holdSince);
     if (c.direction === 'inbound' && c.answeredAt !== undefined) {

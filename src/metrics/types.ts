@@ -177,6 +177,8 @@ export interface MetricsState {
    * so its size is bounded by the calls that end within one window.
    */
   readonly lateKeys: Map<string, number>;
+  /** When `lateKeys` was last pruned (pruned at most once a second; `isLate` compares exact instants). */
+  latePrunedAt: number;
   readonly groups: Map<string, GroupRecord>;
   // Live counters (kept in step with the records so figures are O(1)).
   stationsConnected: number;
