@@ -26,7 +26,7 @@ function closing(siteId: string, inbound: number, answered: number, at: number):
   };
 }
 
-describe('periods over JetStream', () => {
+describe('periods and raw parts over JetStream', () => {
   it('the bridge publishes each closing summary; fromJetStream gives it per site and combined', async () => {
     if (nats === undefined) throw new Error('no nats-server');
     const names = { stream: 'PERIODS', bucket: 'periods-summary', prefix: 'ipxp' };
@@ -50,6 +50,10 @@ describe('periods over JetStream', () => {
       expect(Object.keys(r.sites)).toEqual(['a', 'b']);
       // From the summed parts: 36 s of speed of answer over 9 answered calls.
       expect(r.combined).toMatchObject({ totalInboundCalls: 11, totalAnsweredCalls: 9, averageSpeedOfAnswer: 4, speedOfAnswerSeconds: 36 });
+      // The KV summary carries the raw parts too, so fromJetStream's combination is exact.
+      const kv = firstValueFrom(feed.siteSummary$);
+      source.siteSummary$.next({ ...closing('a', 3, 2, midnight + 5000), handleSeconds: 123.456 });
+      expect(await kv).toMatchObject({ siteId: 'a', answeredWithinServiceLevel: 2, speedOfAnswerSeconds: 8, handleSeconds: 123.456 });
     } finally {
       await feed.close();
       await bridge.close(2000);
