@@ -2,7 +2,7 @@
 // the ACD events a real iPECS sends for stations, agents, inbound ACD calls (queue, ring, answer, hold,
 // transfer, wrap-up, abandon) and outbound calls, plus TIME & DATE every simulated minute. The model is
 // pure given its options: `generateCentreEvents` gives the same sequence for the same seed and startTime,
-// and the live centre (`LiveCentre`) only paces the same model on real timers scaled by `speed`.
+// and the live centre (live-centre.ts) only paces the same model on the emulator's clock scaled by `speed`.
 
 import { formatPbxTime, type AcdWireInput } from './format.js';
 import { createRng, type Rng } from './prng.js';
@@ -576,52 +576,4 @@ export function simulateCentre(opts: CentreOptions, durationSimSeconds: number):
   const model = new CentreModel(opts);
   const events = model.advance(durationSimSeconds);
   return { events, truth: model.groundTruth(durationSimSeconds, false) };
-}
-
-/** Paces a {@link CentreModel} on real timers: simulated seconds = real seconds × speed. */
-export class LiveCentre {
-  private readonly model: CentreModel;
-  private timer: NodeJS.Timeout | undefined;
-  private realStart = 0;
-  private stoppedAt: number | undefined;
-
-  constructor(opts: CentreOptions, private readonly send: (e: AcdWireInput) => void) {
-    this.model = new CentreModel(opts, Date.now());
-  }
-
-  private simNow(): number {
-    if (this.stoppedAt !== undefined) return this.stoppedAt;
-    return ((performance.now() - this.realStart) / 1000) * this.model.options.speed;
-  }
-
-  start(): void {
-    this.realStart = performance.now();
-    this.tick();
-  }
-
-  private tick(): void {
-    this.timer = undefined;
-    if (this.stoppedAt !== undefined) return;
-    const now = this.simNow();
-    for (const e of this.model.advance(Math.floor(now))) this.send(e.acd);
-    const next = this.model.nextTime();
-    const waitMs = ((next - now) / this.model.options.speed) * 1000;
-    this.timer = setTimeout(() => { this.tick(); }, Math.min(1000, Math.max(1, waitMs)));
-    this.timer.unref();
-  }
-
-  stop(): void {
-    if (this.stoppedAt !== undefined) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    const now = this.simNow();
-    for (const e of this.model.advance(Math.floor(now))) this.send(e.acd);
-    this.stoppedAt = now;
-  }
-
-  groundTruth(): GroundTruth {
-    const now = this.simNow();
-    if (this.stoppedAt === undefined) for (const e of this.model.advance(Math.floor(now))) this.send(e.acd);
-    return this.model.groundTruth(now, this.stoppedAt === undefined);
-  }
 }

@@ -18,7 +18,8 @@
 //        /admin/faults/expire-sessions[?sockets=drop|close|keep], /admin/faults/malformed?kind=K[&size=N]
 //   CTI / SMDR: GET /admin/api-requests, GET /admin/smdr; POST /admin/smdr (JSON record or array),
 //        /admin/cti/registered?dn=N&on=1|0
-//   (the ipxapi routes also serve call/* (CTI, §7), smdr (§5) and clickcall (§8): see cti-service.ts)
+//   (the ipxapi routes also serve call/* (CTI, §7), smdr (§5) and clickcall (§8): server.ts lists which file holds
+//   each resource's rules)
 
 export { startEmulator } from './server.js';
 // Every name of types.ts is public (Emulator, EmulatorOptions, GroundTruth, …): re-exported whole, so no list to keep in step.
@@ -30,8 +31,8 @@ export type { ScenarioLine } from './scenario.js';
 export { CentreModel, generateCentreEvents, resolveCentreOptions, simulateCentre } from './centre.js';
 export type { CentreEvent, ResolvedCentreOptions } from './centre.js';
 export { createRng } from './prng.js';
-export { CtiService, parseBody } from './cti-service.js';
-export type { ApiAnswer, ApiCaller, ApiRequestRecord, CtiDeviceOptions, CtiHost } from './cti-service.js';
+export { parseBody } from './http.js';
+export type { ApiRequestRecord } from './http.js';
 export { SmdrStore, SmdrFilterError, globToRegExp, matches as smdrMatches, validateFilter as validateSmdrFilter } from './smdr-store.js';
 export type { SmdrRecordInput, SmdrStoredRecord } from './smdr-store.js';
 export type { Rng } from './prng.js';

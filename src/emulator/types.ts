@@ -1,8 +1,28 @@
 // The emulator's public shapes. Other helpers' tests code against these names: keep them stable.
 
 import type { AcdWireInput } from './format.js';
-import type { ApiRequestRecord, CtiDeviceOptions } from './cti-service.js';
+import type { ApiRequestRecord } from './http.js';
 import type { SmdrRecordInput, SmdrStoredRecord } from './smdr-store.js';
+
+/** Options of the simulated CTI devices. */
+export interface CtiDeviceOptions {
+  /** Number of extensions (physical indexes 1..n). Default 120 (the login's terminalCount). */
+  readonly devices?: number;
+  /** The first extension number. Default 1000. */
+  readonly firstDevice?: number;
+  /** Extensions that start unregistered. */
+  readonly unregistered?: readonly string[];
+  /**
+   * Also send the simulated centre's SMDR records live (`{"event":"smdr"}`). Default false: they are stored (GET
+   * finds them) but the centre's sockets carry ACD frames only, as before.
+   */
+  readonly centreSmdrLive?: boolean;
+  /**
+   * Spec-literal quirks (A-19), to harden clients: `" held"`, `" hold"`, `" unregistered"` with a leading space,
+   * `setmuteon` for `muteon`, `"confroommember "` as the type of the conference-group member event. Default off.
+   */
+  readonly quirks?: boolean;
+}
 
 /** A PBX account the emulator knows: a Web API (`server`) account or a station user (`client` type). */
 export interface EmulatorAccount {
