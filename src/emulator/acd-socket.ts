@@ -1,6 +1,7 @@
-// The event socket (ipecs-webapi.md §2.3, §3.1 rule 8, §6, §10.1 items 4, 12-14, 19, 23, A-1, A-8, A-11): the
-// WebSocket upgrade at `/ipxapi` or any `/ipxapi/{type}/v1/users/{id}/{anything}` with a bearer token (401 on a bad
-// token, 404 on a bad path, both before the upgrade); one socket carries every event the account is entitled to; a
+// The event socket (ipecs-webapi.md §2.3, §2.4, §3.1 rule 8, §6, §10.1 items 4, 12-14, 19, 23, A-1, A-8, A-11,
+// A-47): the WebSocket upgrade at `/ipxapi` or any `/ipxapi/{type}/v1/users/{id}/{anything}` with a bearer token
+// (401 on a bad token, 404 on a bad path, 403 for a station account, all before the upgrade); one socket carries
+// every event the account is entitled to; a
 // ping or pong refreshes the session, the socket's close starts its timer; ACD frames (and TIME & DATE every
 // minute) go to ACD-privileged server accounts only. Also the socket-level faults (drop, half-open, hostile
 // frames), the burst, and the log of every frame written.
@@ -16,7 +17,7 @@ import { acdWireData, formatAcdFrame, formatPbxTime, type AcdWireInput } from '.
 import { bearerToken } from './http.js';
 import { parseRoute } from './routes.js';
 import type { Session, SessionService } from './sessions.js';
-import type { EmulatorCounters, MalformedKind, SentFrame } from './types.js';
+import type { EmulatorCounters, MalformedKind, SentFrame, StationSockets } from './types.js';
 
 /** The i-th event of `burst`: a cheap rotation of station busy/idle events (also paced by bench/emulator-process.ts). */
 export function burstEvent(i: number): AcdWireInput {
@@ -33,6 +34,7 @@ export interface SocketHubOptions {
   readonly counters: EmulatorCounters;
   readonly padBlanks: boolean;
   readonly recordSent: boolean;
+  readonly stationSockets: StationSockets;
   readonly log: (line: string) => void;
   /** False once the emulator is stopping: late upgrades are dropped. */
   readonly running: () => boolean;
@@ -81,6 +83,12 @@ export class SocketHub {
     if (session === undefined) {
       this.o.log('upgrade refused: bad token');
       this.refuse(socket, 401, ERR.token);
+      return;
+    }
+    if (session.account.kind === 'station' && this.o.stationSockets === 'refuse') {
+      // A station is entitled to no events (§2.4); A-47: the WebSocket is for server accounts only.
+      this.o.log(`upgrade refused: ${session.account.userId} is a station account`);
+      this.refuse(socket, 403, ERR.license);
       return;
     }
     sessions.touch(session);

@@ -2,11 +2,13 @@
 // controls as the `Emulator` API, served on the same port under `/admin/…`, local only, no PBX credentials. Every
 // route maps to one public method, so this file is the list of what a test in another process can do.
 //
-//   GET  /admin/counters, /admin/ground-truth, /admin/sent-frames (with recordSent), /admin/api-requests, /admin/smdr
+//   GET  /admin/counters, /admin/ground-truth[?at=S], /admin/centre (how it started, where it is),
+//        /admin/centre/state[?at=S], /admin/sent-frames (with recordSent), /admin/api-requests, /admin/smdr
 //   POST /admin/acd (JSON event or array), /admin/raw[?binary=1] (body verbatim), /admin/burst?n=N,
-//        /admin/scenario?name=N[&speed=S], /admin/centre/start (JSON CentreOptions), /admin/centre/stop,
+//        /admin/scenario?name=N[&speed=S], /admin/centre/start (JSON LiveCentreOptions), /admin/centre/stop,
 //        /admin/restart?downMs=N, /admin/smdr (JSON record or array), /admin/cti/registered?dn=N&on=1|0,
-//        /admin/faults/drop-sockets, /admin/faults/half-open?on=1|0, /admin/faults/refuse-logins?seconds=N,
+//        /admin/clock/advance?seconds=N,
+//        /admin/faults/drop-sockets, /admin/faults/half-open?on=1|0, /admin/faults/refuse-logins?seconds=N[&as=A],
 //        /admin/faults/already-login?on=1|0, /admin/faults/expire-sessions[?sockets=drop|close|keep],
 //        /admin/faults/malformed?kind=K[&size=N]
 
@@ -15,7 +17,7 @@ import { ERR } from './errors.js';
 import { isLoopback, readBody, writeError, writeJson } from './http.js';
 import type { AcdWireInput } from './format.js';
 import type { SmdrRecordInput } from './smdr-store.js';
-import type { CentreOptions, Emulator, MalformedKind } from './types.js';
+import type { Emulator, LiveCentreOptions, MalformedKind } from './types.js';
 
 const MALFORMED: readonly string[] = ['invalid-json', 'not-object', 'no-event-code', 'oversized', 'binary', 'invalid-utf8'];
 
@@ -32,9 +34,14 @@ export async function adminRequest(emu: Emulator, req: http.IncomingMessage, res
   const on = (): boolean => q.get('on') !== '0' && q.get('on') !== 'false';
   const path = url.pathname.replace(/\/+$/, '');
   const ok = (extra?: unknown): void => { writeJson(res, 200, extra ?? { ok: true }); };
+  const at = q.get('at');
+  const instant = at === null ? {} : { atSimSeconds: Number(at) };
+  if (at !== null && !(Number(at) >= 0)) { writeError(res, 400, ERR.parameter); return; }
   if (req.method === 'GET') {
     switch (path) {
-      case '/admin/ground-truth': ok(emu.groundTruth()); return;
+      case '/admin/ground-truth': ok(emu.groundTruth(instant)); return;
+      case '/admin/centre': ok(emu.centreInfo() ?? null); return;
+      case '/admin/centre/state': ok(emu.centreState(instant) ?? null); return;
       case '/admin/counters': ok(emu.counters()); return;
       case '/admin/sent-frames': ok(emu.sentFrames()); return;
       case '/admin/api-requests': ok(emu.apiRequests()); return;
@@ -45,7 +52,20 @@ export async function adminRequest(emu: Emulator, req: http.IncomingMessage, res
   switch (path) {
     case '/admin/faults/drop-sockets': emu.faults.dropSockets(); ok(); return;
     case '/admin/faults/half-open': emu.faults.halfOpen(on()); ok(); return;
-    case '/admin/faults/refuse-logins': emu.faults.refuseLogins(Number(q.get('seconds') ?? '10')); ok(); return;
+    case '/admin/faults/refuse-logins': {
+      const as = q.get('as') ?? 'already-login';
+      if (as !== 'already-login' && as !== 'too-many-logins' && as !== 'unavailable') { writeError(res, 400, ERR.parameter); return; }
+      emu.faults.refuseLogins(Number(q.get('seconds') ?? '10'), { as });
+      ok();
+      return;
+    }
+    case '/admin/clock/advance': {
+      const seconds = Number(q.get('seconds') ?? 'NaN');
+      if (!Number.isFinite(seconds) || seconds < 0) { writeError(res, 400, ERR.parameter); return; }
+      emu.advanceClock(seconds);
+      ok();
+      return;
+    }
     case '/admin/faults/already-login': emu.faults.alreadyLogin(on()); ok(); return;
     case '/admin/faults/expire-sessions': {
       const mode = q.get('sockets') ?? 'drop';
@@ -81,7 +101,7 @@ export async function adminRequest(emu: Emulator, req: http.IncomingMessage, res
       ok();
       return;
     }
-    case '/admin/centre/start': emu.startCentre(body === '' ? {} : (JSON.parse(body) as CentreOptions)); ok(); return;
+    case '/admin/centre/start': emu.startCentre(body === '' ? {} : (JSON.parse(body) as LiveCentreOptions)); ok(); return;
     case '/admin/centre/stop': emu.stopCentre(); ok(); return;
     case '/admin/smdr': {
       const records: unknown = JSON.parse(body === '' ? '[]' : body);

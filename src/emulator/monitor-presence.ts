@@ -2,7 +2,7 @@
 // A-31): per session a monitor set and a presence set; call events go to the sessions monitoring their device,
 // each numbered by that session's own `evtSerialNum` from 1; presence events go only on a status change; at most
 // 100 devices per request; unknown devices answer `invalidParameterValue`, unregistered ones `OK` and then an
-// `unregistered` event; Monitor Stop answers `{}`, Presence Stop the result list.
+// `unregistered` event; Monitor Stop answers `{}`, Presence Stop the result list; `transactionID` is echoed (A-30).
 
 import { ApiFailure, ERR } from './errors.js';
 import { MAX_DEVICES, str, type CtiWorld, type Ev, type Params } from './cti-world.js';
@@ -48,13 +48,16 @@ export class Subscriptions {
     const devices = this.world.devices;
     const result = list.map((dn) => ({ [dn]: devices.has(dn) ? 'OK' : 'invalidParameterValue' }));
     const known = list.filter((dn) => devices.has(dn));
+    // A-30, like the commands: a `transactionID` sent is echoed as it was sent (number or string), at the top level.
+    const tid = p['transactionID'];
+    const echo = tid === undefined ? {} : { transactionID: tid };
     if (method === 'DELETE') {
       for (const dn of known) set.delete(dn);
-      return { status: 200, body: feature === 'monitor' ? {} : { result } };
+      return { status: 200, body: feature === 'monitor' ? echo : { result, ...echo } };
     }
     for (const dn of known) set.add(dn);
     const offline = feature === 'monitor' ? known.filter((dn) => devices.get(dn)?.registered === false) : [];
-    return { status: 200, body: { result }, after: () => { this.flush(offline.map((dn) => ({ route: dn, data: { type: 'unregistered', deviceNumber: dn } }))); } };
+    return { status: 200, body: { result, ...echo }, after: () => { this.flush(offline.map((dn) => ({ route: dn, data: { type: 'unregistered', deviceNumber: dn } }))); } };
   }
 
   /** Sends events to every session monitoring their route device, each with the session's next serial. */

@@ -33,7 +33,8 @@ import { SessionService } from './sessions.js';
 import { SmdrService } from './smdr.js';
 import type { SmdrRecordInput, SmdrStoredRecord } from './smdr-store.js';
 import type {
-  CentreOptions,
+  CentreInfo,
+  CentreState,
   Emulator,
   EmulatorAccount,
   EmulatorClientConfig,
@@ -42,6 +43,8 @@ import type {
   EmulatorOptions,
   ExpireSocketsMode,
   GroundTruth,
+  LiveCentreOptions,
+  LoginRefusal,
   MalformedKind,
   SentFrame,
 } from './types.js';
@@ -82,9 +85,10 @@ class EmulatorImpl implements Emulator {
   private expiryTimer: NodeJS.Timeout | undefined;
   private minuteTimer: NodeJS.Timeout | undefined;
   private centre: LiveCentre | undefined;
-  private lastTruth: GroundTruth | undefined;
+  /** The running centre, or the last one (stopped): its truth and state stay readable. */
+  private lastCentre: LiveCentre | undefined;
   private stopped = false;
-  private readonly centreDefaults: CentreOptions | false;
+  private readonly centreDefaults: LiveCentreOptions | false;
 
   constructor(options: EmulatorOptions) {
     this.host = options.host ?? '127.0.0.1';
@@ -107,7 +111,7 @@ class EmulatorImpl implements Emulator {
     });
     this.hub = new SocketHub({
       sessions: this.sessions, clock: this.clock, counters: this.count, padBlanks: options.padBlanks ?? true,
-      recordSent: options.recordSent === true, log, running: () => !this.stopped,
+      recordSent: options.recordSent === true, stationSockets: options.stationSockets ?? 'refuse', log, running: () => !this.stopped,
     });
     this.world = new CtiWorld({ now: () => this.clock.wall(), smdrRecord: (r) => { this.smdr.add(r); } }, options.cti);
     const sendToSession = (key: string, frame: string): number => this.hub.sendToSession(this.sessions.get(key), frame);
@@ -126,9 +130,10 @@ class EmulatorImpl implements Emulator {
         this.log(`fault: half-open ${on ? 'on' : 'off'}`);
         this.hub.setHalfOpen(on);
       },
-      refuseLogins: (seconds: number): void => {
-        this.log(`fault: refuse logins for ${seconds}s`);
-        this.sessions.refuseLogins(seconds);
+      refuseLogins: (seconds: number, opts?: { readonly as?: LoginRefusal }): void => {
+        const as = opts?.as ?? 'already-login';
+        this.log(`fault: refuse logins for ${seconds}s (${as})`);
+        this.sessions.refuseLogins(seconds, as);
       },
       alreadyLogin: (on: boolean): void => {
         this.log(`fault: already-login ${on ? 'on' : 'off'}`);
@@ -137,13 +142,26 @@ class EmulatorImpl implements Emulator {
       expireSessions: (opts?: { readonly sockets?: ExpireSocketsMode }): void => {
         const mode = opts?.sockets ?? 'drop';
         this.log(`fault: expire sessions (sockets: ${mode})`);
-        for (const s of this.sessions.all()) this.sessions.endSession(s, 'expired', mode);
+        for (const s of this.sessions.all()) this.sessions.endSession(s, 'forced', mode);
       },
       sendMalformed: (kind: MalformedKind, size?: number): void => {
         this.log(`fault: malformed ${kind}`);
         if (!this.stopped) this.hub.sendMalformed(kind, size);
       },
     };
+    this.clock.onAdvance(() => {
+      this.sessions.expireIdle();
+      if (this.minuteTimer !== undefined) {
+        clearTimeout(this.minuteTimer);
+        this.armMinute();
+      }
+    });
+  }
+
+  advanceClock(seconds: number): void {
+    if (this.stopped) return;
+    this.log(`clock advanced ${seconds}s`);
+    this.clock.advance(seconds * 1000);
   }
 
   clientConfig(opts: { readonly userId?: string } = {}): EmulatorClientConfig {
@@ -252,14 +270,21 @@ class EmulatorImpl implements Emulator {
     this.sessions.touch(session);
     if (endpoint.kind === 'checkconnection') return this.sessions.checkConnection(session);
     if (endpoint.kind === 'logout') return this.sessions.logout(session);
-    if (route.type === 'client' && session.account.kind === 'server') throw new ApiFailure(403, ERR.license);
     this.requests.push(record);
-    const caller: ApiCaller = { key: session.token, kind: session.account.kind, userId: session.account.userId };
+    const { account } = session;
+    const caller: ApiCaller = { key: session.token, kind: account.kind, userId: account.userId };
+    // A resource the account may not use (§2.4, §10.1 item 18, A-47): the path of the other account type, or a
+    // privilege the account lacks. Refused with 403 before anything is done.
+    const otherType = route.type !== (account.kind === 'server' ? 'server' : 'client');
     switch (endpoint.kind) {
-      case 'smdr': return this.smdr.request(caller, record.method, record);
-      case 'clickcall': return clickCall(this.world, this.subs, caller, record);
+      case 'smdr':
+        if (otherType || (account.kind === 'server' && account.privileges?.smdr === false)) throw new ApiFailure(403, ERR.license);
+        return this.smdr.request(caller, record.method, record);
+      case 'clickcall':
+        if (otherType) throw new ApiFailure(403, ERR.clickCallDenied);
+        return clickCall(this.world, this.subs, caller, record);
       case 'cti': {
-        if (caller.kind !== 'server') throw new ApiFailure(403, ERR.license);
+        if (otherType || account.kind !== 'server' || account.privileges?.cti === false) throw new ApiFailure(403, ERR.ctiNotSupported);
         const { feature } = endpoint;
         if (feature === 'monitor' || feature === 'presence') return this.subs.request(caller, record.method, feature, requestParams(record));
         return runCommand(this.world, this.subs, record.method, feature, record);
@@ -303,28 +328,38 @@ class EmulatorImpl implements Emulator {
     this.minuteTimer.unref();
   }
 
-  startCentre(opts?: CentreOptions): void {
+  startCentre(opts?: LiveCentreOptions): void {
     this.stopCentre();
     const base = this.centreDefaults === false ? {} : this.centreDefaults;
-    const centre = new LiveCentre({ ...base, ...opts }, this.clock, (e: CentreEvent) => {
+    const smdr = (live: boolean) => (e: CentreEvent): void => { this.smdr.onCentreEvent(e.acd, centre.pbxTime(e.t), live); };
+    const live = smdr(true);
+    const centre: LiveCentre = new LiveCentre({ ...base, ...opts }, this.clock, (e) => {
       this.sendAcd(e.acd);
-      this.smdr.onCentreEvent(e.acd, centre.options.startTime + e.t * 1000);
-    });
+      live(e);
+    }, smdr(false));
     this.centre = centre;
+    this.lastCentre = centre;
     centre.start();
-    this.log('centre started');
+    this.log(centre.liveFrom > 0 ? `centre started mid-day (simulated second ${centre.liveFrom})` : 'centre started');
   }
 
   stopCentre(): void {
     if (this.centre === undefined) return;
     this.centre.stop();
-    this.lastTruth = this.centre.groundTruth();
     this.centre = undefined;
     this.log('centre stopped');
   }
 
-  groundTruth(): GroundTruth {
-    return this.centre?.groundTruth() ?? this.lastTruth ?? emptyGroundTruth();
+  groundTruth(opts?: { readonly atSimSeconds?: number }): GroundTruth {
+    return this.lastCentre?.groundTruth(opts?.atSimSeconds) ?? emptyGroundTruth();
+  }
+
+  centreState(opts?: { readonly atSimSeconds?: number }): CentreState | undefined {
+    return this.lastCentre?.state(opts?.atSimSeconds);
+  }
+
+  centreInfo(): CentreInfo | undefined {
+    return this.lastCentre?.info();
   }
 
   counters(): EmulatorCounters {

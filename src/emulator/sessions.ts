@@ -10,7 +10,7 @@ import type { WebSocket } from 'ws';
 import type { EmulatorClock } from './clock.js';
 import { ApiFailure, ERR, type ApiErrorBody } from './errors.js';
 import { authHeader, type ApiAnswer } from './http.js';
-import type { EmulatorAccount, EmulatorCounters, ExpireSocketsMode } from './types.js';
+import type { EmulatorAccount, EmulatorCounters, ExpireSocketsMode, LoginRefusal } from './types.js';
 
 /** One live session. */
 export interface Session {
@@ -23,6 +23,19 @@ export interface Session {
 
 /** Why a session ended. */
 export type EndReason = 'logout' | 'expired' | 'forced';
+
+/**
+ * The close reason of a session's sockets, after the logout types the PBX's HTTP log records (§1.5: `Timeout`,
+ * `Forced Logout`); the spec gives no close code, so it is 1000 (normal closure) with this reason.
+ */
+const CLOSE_REASON: Readonly<Record<EndReason, string>> = { logout: 'Logout', expired: 'Timeout', forced: 'Forced Logout' };
+
+/** The answer of each kind of refused login (§1.5, A-7, A-39; 503 only when asked for). */
+const REFUSAL: Readonly<Record<LoginRefusal, { readonly status: number; readonly err: ApiErrorBody }>> = {
+  'already-login': { status: 401, err: ERR.alreadyLogin },
+  'too-many-logins': { status: 401, err: ERR.tooManyLogins },
+  unavailable: { status: 503, err: ERR.unavailable },
+};
 
 /** How the session service is set up. */
 export interface SessionOptions {
@@ -47,7 +60,7 @@ export class SessionService {
   /** Account id → clock ms until which it still answers "Already Login" (cleanup grace). */
   private readonly graceUntil = new Map<string, number>();
   private alreadyLoginOn = false;
-  private refuseUntil = 0;
+  private refusal: { until: number; as: LoginRefusal } | undefined;
 
   constructor(private readonly o: SessionOptions) {}
 
@@ -80,7 +93,9 @@ export class SessionService {
       return { status, body: { error: err } };
     };
     const now = clock.monotonic();
-    if (now < this.refuseUntil) return fail(503, ERR.unavailable);
+    const refusal = this.refusal !== undefined && now < this.refusal.until ? REFUSAL[this.refusal.as] : undefined;
+    // A web server in trouble answers before looking at the credentials; the PBX's own refusals come after them.
+    if (refusal?.status === 503) return fail(refusal.status, refusal.err);
     const auth = authHeader(req);
     let id = '';
     let password = '';
@@ -95,6 +110,10 @@ export class SessionService {
     const account = this.o.accounts.find((a) => a.userId === userId);
     const kindOk = account !== undefined && (account.kind === 'server') === (type === 'server');
     if (account === undefined || id !== userId || password !== account.password || !kindOk) return fail(401, ERR.login);
+    if (refusal !== undefined) {
+      if (refusal.err === ERR.alreadyLogin) count.alreadyLogin++;
+      return fail(refusal.status, refusal.err);
+    }
     this.expireIdle();
     const live = [...this.sessions.values()].some((s) => s.account.userId === userId);
     if (this.alreadyLoginOn || live || now < (this.graceUntil.get(userId) ?? 0)) {
@@ -182,13 +201,13 @@ export class SessionService {
     if (sockets === 'keep') return;
     for (const ws of [...s.sockets]) {
       if (sockets === 'drop') ws.terminate();
-      else ws.close(1000, why);
+      else ws.close(1000, CLOSE_REASON[why]);
     }
   }
 
-  /** Fault: every login gets 503 for `seconds`. */
-  refuseLogins(seconds: number): void {
-    this.refuseUntil = this.o.clock.monotonic() + seconds * 1000;
+  /** Fault: every login is refused for `seconds`, the way `as` says. */
+  refuseLogins(seconds: number, as: LoginRefusal): void {
+    this.refusal = { until: this.o.clock.monotonic() + seconds * 1000, as };
   }
 
   /** Fault: every login gets "Already Login" while on. */

@@ -37,7 +37,7 @@ export interface Recorder {
   readonly ws: WebSocket;
   readonly frames: (string | Buffer)[];
   readonly texts: () => string[];
-  readonly closed: Promise<{ code: number }>;
+  readonly closed: Promise<{ code: number; reason: string }>;
   /** Error codes the ws client raised (e.g. `WS_ERR_INVALID_UTF8`). */
   readonly errors: string[];
 }
@@ -52,7 +52,7 @@ export function openSocket(emu: Emulator, tok: string | undefined, path = '/ipxa
     const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
     frames.push(isBinary ? buf : buf.toString('utf8'));
   });
-  const closed = new Promise<{ code: number }>((resolve) => { ws.on('close', (code) => { resolve({ code }); }); });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => { ws.on('close', (code, reason) => { resolve({ code, reason: reason.toString('utf8') }); }); });
   const errors: string[] = [];
   ws.on('error', (e: Error & { code?: string }) => { errors.push(e.code ?? e.message); });
   return new Promise((resolve, reject) => {
