@@ -1,5 +1,6 @@
 // Test helpers that talk to the emulator with plain axios and ws only (never client code).
 import axios, { type AxiosResponse } from 'axios';
+import * as http from 'node:http';
 import * as https from 'node:https';
 import WebSocket from 'ws';
 import type { Emulator } from '../../src/emulator/index.js';
@@ -74,4 +75,23 @@ export async function waitFor(check: () => boolean, ms = 10_000, what = 'conditi
 /** The `data` objects of the ACD frames a recorder got. */
 export function acdData(rec: Recorder): Record<string, unknown>[] {
   return rec.texts().map((t) => (JSON.parse(t) as { data: Record<string, unknown> }).data);
+}
+
+/** Asks for a WebSocket upgrade that is expected to be refused; resolves with the HTTP status and the parsed body. */
+export function refusedUpgrade(emu: Emulator, tok: string | undefined, path = '/ipxapi'): Promise<{ status: number; body: unknown }> {
+  const headers: Record<string, string> = {
+    Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+    ...(tok === undefined ? {} : { Authorization: `Bearer ${tok}` }),
+  };
+  return new Promise((resolve, reject) => {
+    const req = (emu.tls ? https : http).request({ host: '127.0.0.1', port: emu.port, path, headers, ...(emu.tls ? { ca: emu.certificatePem } : {}) });
+    req.on('upgrade', (_res, socket) => { socket.destroy(); reject(new Error('the upgrade was accepted')); });
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => { resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown }); });
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
