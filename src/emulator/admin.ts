@@ -40,8 +40,8 @@ export async function adminRequest(emu: Emulator, req: http.IncomingMessage, res
   if (req.method === 'GET') {
     switch (path) {
       case '/admin/ground-truth': ok(emu.groundTruth(instant)); return;
-      case '/admin/centre': ok(emu.centreInfo() ?? null); return;
-      case '/admin/centre/state': ok(emu.centreState(instant) ?? null); return;
+      case '/admin/centre': writeJson(res, 200, emu.centreInfo() ?? null); return;
+      case '/admin/centre/state': writeJson(res, 200, emu.centreState(instant) ?? null); return;
       case '/admin/counters': ok(emu.counters()); return;
       case '/admin/sent-frames': ok(emu.sentFrames()); return;
       case '/admin/api-requests': ok(emu.apiRequests()); return;

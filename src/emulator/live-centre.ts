@@ -24,8 +24,8 @@ export class LiveCentre {
   constructor(
     opts: LiveCentreOptions,
     private readonly clock: EmulatorClock,
-    private readonly send: (e: CentreEvent) => void,
-    history: (e: CentreEvent) => void = () => undefined,
+    private readonly send: (e: CentreEvent, pbxMs: number) => void,
+    history: (e: CentreEvent, pbxMs: number) => void = () => undefined,
   ) {
     const { warm, ...modelOpts } = opts;
     const minWarm = warm === true ? DEFAULT_WARM_SECONDS : typeof warm === 'number' && warm > 0 ? Math.floor(warm) : 0;
@@ -39,7 +39,7 @@ export class LiveCentre {
       this.liveFrom = midDayInstant(probe, minWarm);
       const startTime = modelOpts.startTime ?? clock.wall() - this.liveFrom * 1000;
       this.model = new CentreModel({ ...modelOpts, startTime });
-      for (const e of this.model.advance(this.liveFrom)) history(e);
+      for (const e of this.model.advance(this.liveFrom)) history(e, this.pbxTime(e.t));
     }
     this.unlisten = clock.onAdvance(() => {
       if (this.timer !== undefined) {
@@ -81,7 +81,7 @@ export class LiveCentre {
   }
 
   private catchUp(now: number): void {
-    for (const e of this.model.advance(Math.floor(now))) this.send(e);
+    for (const e of this.model.advance(Math.floor(now))) this.send(e, this.pbxTime(e.t));
   }
 
   stop(): void {

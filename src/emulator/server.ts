@@ -24,7 +24,7 @@ import { CtiWorld } from './cti-world.js';
 import { ApiFailure, ERR } from './errors.js';
 import type { AcdWireInput } from './format.js';
 import { bearerToken, parseBody, readBody, requestParams, writeAnswer, writeError, type ApiAnswer, type ApiCaller, type ApiRequestRecord } from './http.js';
-import { emptyGroundTruth, type CentreEvent } from './centre.js';
+import { emptyGroundTruth } from './centre.js';
 import { LiveCentre } from './live-centre.js';
 import { Subscriptions } from './monitor-presence.js';
 import { endpointOf, parseRoute, type Endpoint, type Route } from './routes.js';
@@ -331,12 +331,10 @@ class EmulatorImpl implements Emulator {
   startCentre(opts?: LiveCentreOptions): void {
     this.stopCentre();
     const base = this.centreDefaults === false ? {} : this.centreDefaults;
-    const smdr = (live: boolean) => (e: CentreEvent): void => { this.smdr.onCentreEvent(e.acd, centre.pbxTime(e.t), live); };
-    const live = smdr(true);
-    const centre: LiveCentre = new LiveCentre({ ...base, ...opts }, this.clock, (e) => {
+    const centre = new LiveCentre({ ...base, ...opts }, this.clock, (e, at) => {
       this.sendAcd(e.acd);
-      live(e);
-    }, smdr(false));
+      this.smdr.onCentreEvent(e.acd, at);
+    }, (e, at) => { this.smdr.onCentreEvent(e.acd, at, false); });
     this.centre = centre;
     this.lastCentre = centre;
     centre.start();

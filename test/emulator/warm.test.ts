@@ -73,7 +73,8 @@ describe('warm start', () => {
     // What the socket got is the live part of the same day: the generator's events after the live instant (a few
     // of the very first may have gone out before the socket was open).
     const live = generateCentreEvents(info.options, Math.floor(truth.simSeconds) + 60).filter((e) => e.t > info.liveFrom);
-    const k = live.findIndex((e) => e.acd.time === got[0]?.['time'] && e.acd.code === got[0]?.['eventCode']);
+    const first = got[0] ?? {};
+    const k = live.findIndex((e) => e.acd.time === first['time'] && e.acd.code === first['eventCode']);
     expect(k).toBeGreaterThanOrEqual(0);
     expect(live[k]?.t ?? Infinity).toBeLessThanOrEqual(info.liveFrom + 5);
     expect(got.map((d) => [d['time'], d['eventCode']])).toEqual(live.slice(k, k + got.length).map((e) => [e.acd.time, e.acd.code]));
