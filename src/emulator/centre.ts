@@ -450,9 +450,9 @@ export class CentreModel {
     call.state = 'ringing';
     call.station = s;
     s.ringing = call;
-    this.emit({ code: 66, callRefId: call.ref, source: s.num, dest: this.trunkOf(call), destType: 'CO', data1: call.group, data2: call.group });
-    // §6.3: caller info runs from the CO to the STATION it reaches, so it names the ringing station.
+    // §6.3: caller info runs from the CO to the STATION the call reaches, so it is sent as the call is routed to one.
     if (call.callerInfo) this.emit({ code: 72, callRefId: call.ref, source: this.trunkOf(call), dest: s.num, destType: 'Station', data1: call.number, data2: '' });
+    this.emit({ code: 66, callRefId: call.ref, source: s.num, dest: this.trunkOf(call), destType: 'CO', data1: call.group, data2: call.group });
     const ringFor = this.rng.int(2, 12);
     if (this.rng.chance(0.08)) {
       // The caller gives up while the agent's phone rings.
