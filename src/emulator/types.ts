@@ -29,7 +29,11 @@ export interface EmulatorAccount {
   readonly userId: string;
   readonly password: string;
   readonly kind: 'server' | 'station';
-  /** Server accounts only; all default to true. */
+  /**
+   * Server accounts only; all default to true. Enforced per resource: no `acd` → no ACD frames on its socket; no
+   * `cti` → 403 `serviceNotSupported` (102) for every CTI request and no `terminalCount`; no `smdr` → 403
+   * `License error` (3) for SMDR and no live records.
+   */
   readonly privileges?: { readonly acd?: boolean; readonly smdr?: boolean; readonly cti?: boolean };
 }
 
@@ -351,7 +355,10 @@ export interface Emulator {
   counters(): EmulatorCounters;
   /** Every frame written so far, oldest first; empty unless started with `recordSent: true`. */
   sentFrames(): readonly SentFrame[];
-  /** Every CTI, SMDR and click-to-call request received (method, path, query, parsed body), oldest first. */
+  /**
+   * Every CTI, SMDR and click-to-call request received with a valid token on a known endpoint and method (refused
+   * ones included): method, path, query, parsed body; oldest first.
+   */
   apiRequests(): readonly ApiRequestRecord[];
   /** Adds an SMDR record (Index assigned) and sends it live to SMDR-privileged server sockets. */
   smdrAdd(record: SmdrRecordInput): SmdrStoredRecord;
