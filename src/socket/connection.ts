@@ -108,7 +108,8 @@ const detailOf = (err: unknown): string => (err instanceof Error ? err.message :
  * account; `config.tls`, `config.session` and `config.socket` tune it.
  *
  * Error policy (documented choice): transient faults (network, 5xx, 1000/1001/1006/1011…, heartbeat timeout,
- * 1009 too large, invalid UTF-8 1007) → backoff and reconnect; a refused upgrade (401) → one single-flight
+ * 1009 too large) → backoff and reconnect (a text frame with invalid UTF-8 does not close the socket: the decoder
+ * counts it); a refused upgrade (401) → one single-flight
  * re-login, then reconnect; auth-like close codes (1008, 4001, 4401) → reconnect with the same token first;
  * fatal (wrong credentials, 403 on login or upgrade, 4003/4403, "Already Login" given up, login budget spent,
  * TLS pin mismatch or untrusted certificate, no socket path accepted) → `frames$` errors with the typed error,

@@ -4,7 +4,7 @@
 export interface RawFrame {
   /** Receive instant from the RxJS scheduler (ms). */
   readonly at: number;
-  /** The payload as `ws` delivered it. */
+  /** The payload as `ws` delivered it. A text frame's bytes are not yet checked for UTF-8 (the decoder does it). */
   readonly data: Buffer;
   /** `true` for a binary frame (the PBX sends text; binary is counted as malformed). */
   readonly isBinary: boolean;

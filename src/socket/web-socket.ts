@@ -55,7 +55,8 @@ const toBuffer = (data: WebSocket.RawData): Buffer =>
  * A cold Observable of one WebSocket: `open` once, then `frame`s (with `at` from the scheduler) and `pong`s.
  * It errors with a `SocketError` when the socket ends for any reason other than unsubscribe, and never
  * completes. Unsubscribe closes an open socket (1000) and terminates a connecting one.
- * Options: `perMessageDeflate: false`, `followRedirects: false`, `maxPayload`, `handshakeTimeout`.
+ * Options: `perMessageDeflate: false`, `followRedirects: false`, `skipUTF8Validation: true` (a text frame's bytes are
+ * passed on unchecked; `decodeAcdFrame` validates them), `maxPayload`, `handshakeTimeout`.
  */
 export function webSocket$(options: WebSocketOptions): Observable<SocketEvent> {
   const scheduler = options.scheduler ?? asyncScheduler;
@@ -67,6 +68,9 @@ export function webSocket$(options: WebSocketOptions): Observable<SocketEvent> {
       maxPayload: options.maxFrameBytes,
       perMessageDeflate: false,
       followRedirects: false,
+      // Text frames arrive as unchecked bytes: the decoder checks UTF-8 once and counts a bad frame as
+      // `invalid-utf8`. With ws's own check, one bad byte would close the socket (1007) and lose what follows.
+      skipUTF8Validation: true,
       closeTimeout: options.closeTimeoutMs ?? 1_000,
     };
     if (options.tls.createConnection !== undefined) {

@@ -185,7 +185,7 @@ describe('connection against the emulator', () => {
     expect(lines.join('\n')).not.toContain('canary-Pa55word');
   }, 30_000);
 
-  it('malformed frames are delivered raw and do not end the stream; an oversized frame closes 1009, is counted, and the socket comes back', async () => {
+  it('malformed frames (invalid UTF-8 too) are delivered raw and keep the socket; an oversized frame closes 1009, is counted, and the socket comes back', async () => {
     const emu = await emulator();
     const c = connect(emu, { socket: { maxFrameBytes: 256 * 1024 } });
     await waitFor('open', () => c.opens() === 1);
@@ -202,9 +202,13 @@ describe('connection against the emulator', () => {
     expect(closed).toMatchObject({ kind: 'closed', reason: 'too-large', code: 1009 });
     expect(c.conn.stats().oversizedFrames).toBe(1);
     expect(emu.counters().logins).toBe(1); // the session survived: no re-login
-    // invalid UTF-8 in a text frame: ws closes 1007; transient, reconnect.
+    // invalid UTF-8 in a text frame: delivered raw (the decoder counts it), the socket stays.
+    const before = c.frames.length;
     emu.faults.sendMalformed('invalid-utf8');
-    await waitFor('reopen after 1007', () => c.opens() === 3, 10_000);
+    await waitFor('invalid-utf8 delivered', () => c.frames.length === before + 1);
+    expect(c.frames.at(-1)).toMatchObject({ isBinary: false });
+    await roundTrip(emu, c, 'after-invalid-utf8');
+    expect(c.opens()).toBe(2);
     expect(c.errors).toEqual([]);
     expect(c.completed()).toBe(false);
     await roundTrip(emu, c, 'after-hostile');
