@@ -113,6 +113,7 @@ const configSections = {
       loginWindowMs: PositiveMs,
       loginRetryBaseMs: PositiveMs,
       loginRetryCapMs: PositiveMs,
+      alreadyLoginRetryCapMs: PositiveMs,
       alreadyLoginGiveUpMs: PositiveMs,
       tokenFile: OptionalString,
       requestTimeoutMs: PositiveMs,

@@ -39,13 +39,25 @@ export interface TlsConfig {
 export interface SessionConfig {
   /** `ping` (WebSocket ping while a socket is open, check-connection otherwise), or `checkconnection` always. */
   readonly keepAlive: 'ping' | 'checkconnection';
-  /** Failed login attempts allowed within `loginWindowMs` before the client stops and reports (never lock the account); a successful login clears the count. */
+  /**
+   * Failed login attempts allowed within `loginWindowMs` before the client stops and reports (never lock the
+   * account): refused credentials and other failures; "Already Login" refusals have their own window
+   * (`alreadyLoginGiveUpMs`). A successful login clears the count.
+   */
   readonly loginBudget: number;
   readonly loginWindowMs: number;
   /** Backoff between login retries ("Already Login", refused logins). */
   readonly loginRetryBaseMs: number;
   readonly loginRetryCapMs: number;
-  /** How long "Already Login" is retried before giving up (the spec suggests checkConnectionTimer + margin). */
+  /**
+   * Longest wait between two "Already Login" retries: the client gets in at most this long after the PBX frees the
+   * session. Default 10 000.
+   */
+  readonly alreadyLoginRetryCapMs: number;
+  /**
+   * How long "Already Login" is retried (from the first refusal) before giving up: checkConnectionTimer (120 s by
+   * default) + margin. A client that saw a longer checkConnectionTimer in this process waits that + 10 s.
+   */
   readonly alreadyLoginGiveUpMs: number;
   /** File (mode 0600) holding the last token, so a restart can log the previous session out. */
   readonly tokenFile?: string;
@@ -145,6 +157,7 @@ export const DEFAULT_CONFIG: Config = {
     loginWindowMs: 600_000,
     loginRetryBaseMs: 2_000,
     loginRetryCapMs: 30_000,
+    alreadyLoginRetryCapMs: 10_000,
     alreadyLoginGiveUpMs: 130_000,
     requestTimeoutMs: 10_000,
     logoutTimeoutMs: 2_000,
