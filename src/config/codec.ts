@@ -109,6 +109,7 @@ const configSections = {
   session: t.exact(
     t.partial({
       keepAlive: oneOf(['ping', 'checkconnection'] as const),
+      probeIntervalMs: NonNegativeMs,
       loginBudget: intIn(1, 1_000, 'an integer 1-1000'),
       loginWindowMs: PositiveMs,
       loginRetryBaseMs: PositiveMs,

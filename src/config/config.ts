@@ -40,6 +40,12 @@ export interface SessionConfig {
   /** `ping` (WebSocket ping while a socket is open, check-connection otherwise), or `checkconnection` always. */
   readonly keepAlive: 'ping' | 'checkconnection';
   /**
+   * With `keepAlive: 'ping'`, while a socket is open: one check-connection this often anyway, only to find out
+   * whether the session still exists (a session ended under an open socket is found within this + `requestTimeoutMs`).
+   * 0: never. Default 60 000.
+   */
+  readonly probeIntervalMs: number;
+  /**
    * Failed login attempts allowed within `loginWindowMs` before the client stops and reports (never lock the
    * account): refused credentials and other failures; "Already Login" refusals have their own window
    * (`alreadyLoginGiveUpMs`). A successful login clears the count.
@@ -153,6 +159,7 @@ export const DEFAULT_CONFIG: Config = {
   tls: { insecure: false },
   session: {
     keepAlive: 'ping',
+    probeIntervalMs: 60_000,
     loginBudget: 10,
     loginWindowMs: 600_000,
     loginRetryBaseMs: 2_000,

@@ -183,6 +183,11 @@ export class TlsConfigError extends PbxError {
 export class SocketError extends PbxError {
   /** The system error code behind a failed connect (`ECONNREFUSED`, `ENOTFOUND`…), when there was one. */
   readonly networkCode: string | undefined;
+  /**
+   * The close or refusal itself says the session is gone (a 401 upgrade, an auth close code, a server going away or
+   * restarting, a close reason naming the session's end): the next attempt logs in instead of offering the token.
+   */
+  readonly sessionGone: boolean;
   constructor(
     code: 'SOCKET_CLOSED' | 'SOCKET_FORBIDDEN' | 'SOCKET_PATH_NOT_FOUND' | 'HEARTBEAT_TIMEOUT',
     message: string,
@@ -190,10 +195,11 @@ export class SocketError extends PbxError {
     readonly reason: CloseReason,
     readonly closeCode?: number,
     readonly status?: number,
-    options?: { cause?: unknown; networkCode?: string },
+    options?: { cause?: unknown; networkCode?: string; sessionGone?: boolean },
   ) {
     super(code, message, disposition, options);
     this.networkCode = options?.networkCode;
+    this.sessionGone = options?.sessionGone ?? status === 401;
   }
 }
 

@@ -34,7 +34,7 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import type { ServerConfig, SessionConfig } from '../config/config.js';
-import type { Logger } from '../logging/logger.js';
+import type { LogFields, Logger } from '../logging/logger.js';
 import { decodeApiError, decodeLoginResponse, type LoginResponse } from '../protocol/rest.js';
 import { backoffDelay } from '../retry/retry-backoff.js';
 import {
@@ -383,6 +383,8 @@ export function createSession(deps: SessionDeps): Session {
         send$(req, tok).pipe(
           concatMap((res) => {
             if (res.status !== 401) return of(res);
+            // "Invalid Token": the session is gone (the connection owner replaces its socket too); one re-login, one resend.
+            logger.warn('a request was refused with "Invalid Token": the session has ended; logging in again', { method: req.method, path: req.path });
             invalidate(tok.generation);
             return token$().pipe(
               concatMap((tok2) => send$(req, tok2)),
@@ -395,6 +397,14 @@ export function createSession(deps: SessionDeps): Session {
         ),
       ),
     );
+
+  /** A run of failed check-connections is one warning (the first); the rest are debug until one succeeds. */
+  let checkFailing = false;
+  const checkFailed = (fields: LogFields): void => {
+    if (checkFailing) logger.debug('check-connection failed again', fields);
+    else logger.warn('check-connection failed (the session is kept; the next check follows)', fields);
+    checkFailing = true;
+  };
 
   /** One check-connection with the A-2 path fallback. */
   const checkConnection$ = (tok: SessionToken): Observable<never> =>
@@ -412,21 +422,30 @@ export function createSession(deps: SessionDeps): Session {
           return of(res);
         }),
         tap((res) => {
-          if (res.status === 401) invalidate(tok.generation);
-          else if (res.status !== 200) logger.warn('check-connection failed', { status: res.status });
+          if (res.status === 401) {
+            logger.warn('check-connection: "Invalid Token": the session has ended', { generation: tok.generation });
+            invalidate(tok.generation);
+          } else if (res.status === 200) checkFailing = false;
+          else checkFailed({ status: res.status });
         }),
         catchError((err: unknown) => {
-          logger.warn('check-connection failed', { error: err instanceof Error ? err.message : String(err) });
+          checkFailed({ error: err instanceof Error ? err.message : String(err), cause: causeOf(err) });
           return EMPTY;
         }),
         ignoreElements(),
       );
     });
 
+  // Without a socket (or with keepAlive 'checkconnection'): every checkConnectionTimer/2, to keep the session. With
+  // an open socket in 'ping' mode the pings keep it, and nothing else would ask the PBX whether the session still
+  // exists: a probe every probeIntervalMs finds a session ended under the socket (the 401 drops the token, and the
+  // connection owner replaces the socket).
   const keepAlive$: Observable<never> = combineLatest([token$$, socketOpen$$]).pipe(
     switchMap(([tok, open]) => {
-      if (tok === undefined || (open && cfg.keepAlive === 'ping')) return EMPTY;
-      const everyMs = Math.max(1_000, (tok.info.checkConnectionTimer * 1_000) / 2);
+      if (tok === undefined) return EMPTY;
+      const probeOnly = open && cfg.keepAlive === 'ping';
+      if (probeOnly && cfg.probeIntervalMs === 0) return EMPTY;
+      const everyMs = probeOnly ? cfg.probeIntervalMs : Math.max(1_000, (tok.info.checkConnectionTimer * 1_000) / 2);
       return interval(everyMs, scheduler).pipe(exhaustMap(() => checkConnection$(tok)));
     }),
     ignoreElements(),

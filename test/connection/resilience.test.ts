@@ -4,8 +4,11 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import type { Logger } from '../../src/logging/logger.js';
+import { createLogger } from '../../src/logging/winston-logger.js';
 import { AuthError, isPbxError } from '../../src/session/errors.js';
 import { createConnection } from '../../src/socket/connection.js';
 import type { RawFrame } from '../../src/socket/types.js';
@@ -22,8 +25,8 @@ async function emulator(opts: Parameters<typeof startEmulator>[0] = {}): Promise
   return emu;
 }
 
-function connect(emu: Emulator, over: Parameters<typeof testConfig>[2] = {}, logLines: string[] = [], random?: () => number) {
-  const conn = createConnection(testConfig(emu.port, emu.fingerprint256, over), { logger: memoryLogger(logLines), ...(random === undefined ? {} : { random }) });
+function connect(emu: Emulator, over: Parameters<typeof testConfig>[2] = {}, logLines: string[] = [], random?: () => number, logger: Logger = memoryLogger(logLines)) {
+  const conn = createConnection(testConfig(emu.port, emu.fingerprint256, over), { logger, ...(random === undefined ? {} : { random }) });
   cleanups.push(() => conn.close());
   const frames: RawFrame[] = [];
   const errors: unknown[] = [];
@@ -49,19 +52,42 @@ async function roundTrip(emu: Emulator, c: { frames: RawFrame[] }, tag: string):
 }
 
 describe('connection against the emulator', () => {
-  it('20 emulator restarts: exactly one login and one socket per restart, one gap marker each', async () => {
+  it('20 emulator restarts: exactly one login and one socket per restart, one gap marker each, at most 2 warnings each', async () => {
     const emu = await emulator();
-    const c = connect(emu);
+    // The real logger (winston) at debug: what a person reads at info is the warn (and error) lines; debug adds the
+    // per-attempt detail.
+    const records: { level: string; message: string; cause?: string; attempt?: number }[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const line of chunk.toString().split('\n')) if (line.trim() !== '') records.push(JSON.parse(line) as (typeof records)[number]);
+        done();
+      },
+    });
+    const logger = createLogger({ label: 'restarts', level: 'debug', file: null, console: false, maxSize: 1e6, maxFiles: 1, stream: sink });
+    cleanups.push(() => logger.close());
+    const c = connect(emu, {}, [], undefined, logger);
     await waitFor('first open', () => c.opens() === 1);
     const base = emu.counters();
+    const warningsPerRestart: number[] = [];
+    const debugPerRestart: number[] = [];
     for (let i = 1; i <= 20; i++) {
+      const from = records.length;
       await emu.restart({ downMs: (i * 37) % 300 });
       await waitFor(`open after restart ${i} (errors: ${c.errors.map(String).join()})`, () => c.opens() === i + 1, 15_000);
+      await waitFor('the restored line', () => records.slice(from).some((r) => r.message === 'connection restored'));
       const now = emu.counters();
       expect(now.logins - base.logins, `logins after restart ${i}`).toBe(i);
       expect(now.socketsOpened - base.socketsOpened, `sockets after restart ${i}`).toBe(i);
       expect(now.socketsOpen).toBe(1);
+      const these = records.slice(from);
+      warningsPerRestart.push(these.filter((r) => r.level === 'warn' || r.level === 'error').length);
+      debugPerRestart.push(these.filter((r) => r.level === 'debug').length);
+      const lost = these.find((r) => r.message === 'connection lost; reconnecting');
+      expect(lost?.cause, `restart ${i}: the cause`).toMatch(/^(close 1006|ECONNREFUSED|HTTP 401)$/);
     }
+    console.log(`20 restarts: warnings per restart at info level ${warningsPerRestart.join(' ')}; per-attempt debug lines ${debugPerRestart.join(' ')}`);
+    for (const [i, n] of warningsPerRestart.entries()) expect(n, `warnings of restart ${i + 1}`).toBeLessThanOrEqual(2);
+    expect(records.some((r) => r.level === 'debug' && r.message === 'reconnect attempt failed; retrying' && typeof r.cause === 'string')).toBe(true);
     const gaps = c.rec.states.filter((s) => s.kind === 'gap');
     expect(gaps).toHaveLength(20);
     for (const g of gaps) expect(g.to).toBeGreaterThanOrEqual(g.from);
@@ -148,6 +174,57 @@ describe('connection against the emulator', () => {
     expect(c.conn.session.generation()).toBe(2);
     expect(c.rec.states.filter((s) => s.kind === 'gap')).toHaveLength(1);
     await roundTrip(emu, c, 'after-expiry');
+  }, 30_000);
+
+  it('a session that ends under an open socket (expire-sessions, sockets kept) is found by the probe: one re-login, one new socket, one gap', async () => {
+    const emu = await emulator();
+    // keepAlive 'ping' (the default): while the socket is open, check-connection only probes, every probeIntervalMs.
+    const c = connect(emu, { session: { probeIntervalMs: 300 } });
+    await waitFor('open', () => c.opens() === 1);
+    const base = emu.counters();
+    const t0 = performance.now();
+    emu.faults.expireSessions({ sockets: 'keep' });
+    expect(emu.counters().socketsOpen).toBe(1); // the emulator left the socket up: only REST says the session is gone
+    await waitFor('reopen', () => c.opens() === 2, 10_000);
+    const foundMs = performance.now() - t0;
+    await new Promise((r) => setTimeout(r, 500)); // room for a second login or socket, if there were one
+    const n = emu.counters();
+    console.log(`session ended under an open socket: found and replaced ${foundMs.toFixed(0)} ms after the expiry (probe every 300 ms)`);
+    expect(n.logins - base.logins).toBe(1);
+    expect(n.socketsOpened - base.socketsOpened).toBe(1);
+    expect(n.socketsOpen).toBe(1);
+    expect(c.rec.states.filter((s) => s.kind === 'gap')).toHaveLength(1);
+    expect(c.rec.states.find((s) => s.kind === 'closed')).toMatchObject({ reason: 'session-expired' });
+    expect(c.conn.session.generation()).toBe(2);
+    expect(c.errors).toEqual([]);
+    await roundTrip(emu, c, 'after-keep-expiry');
+  }, 30_000);
+
+  it('an "Invalid Token" answer to any REST call while the socket is open: re-login and a new socket at once, one gap', async () => {
+    const emu = await emulator();
+    // No probe: the REST call alone must bring the news.
+    const c = connect(emu, { session: { probeIntervalMs: 0 } });
+    await waitFor('open', () => c.opens() === 1);
+    const base = emu.counters();
+    emu.faults.expireSessions({ sockets: 'keep' });
+    const res = await new Promise<number>((resolve, reject) => {
+      c.conn.session.request$({ method: 'GET', path: '/ipxapi/server/v1/users/acd/call/dnd', query: { deviceNumber: '1000', DN: '1000' } }).subscribe({
+        next: (r) => { resolve(r.status); },
+        error: reject,
+      });
+    });
+    expect(res).not.toBe(401); // resent once on the new session
+    await waitFor('reopen', () => c.opens() === 2, 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+    const n = emu.counters();
+    expect(n.logins - base.logins).toBe(1); // the request's re-login and the socket's are one
+    expect(n.socketsOpened - base.socketsOpened).toBe(1);
+    expect(c.rec.states.filter((s) => s.kind === 'gap')).toHaveLength(1);
+    const backoff = c.rec.states.find((s) => s.kind === 'backoff');
+    expect(backoff).toMatchObject({ reason: 'session-expired' });
+    expect(backoff?.kind === 'backoff' ? backoff.delayMs : -1).toBeLessThanOrEqual(testConfig(0, '').socket.backoffFloorMs);
+    expect(c.errors).toEqual([]);
+    await roundTrip(emu, c, 'after-invalid-token');
   }, 30_000);
 
   it('refused logins (503 for 1.5 s) are backed off and bounded, then the login succeeds', async () => {
