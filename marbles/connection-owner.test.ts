@@ -26,6 +26,8 @@ function seams(scheduler: TestScheduler, sockets: { marble: string; error?: unkn
   const logins: number[] = [];
   let tokens = 0;
   const opened: { at: number; token: string }[] = [];
+  /** Every REST request other than a login: `<path tail> <token>`. */
+  const others: string[] = [];
   let live = 0;
   let maxLive = 0;
   const transport = (req: HttpRequest): Observable<HttpResponse> => {
@@ -40,6 +42,7 @@ function seams(scheduler: TestScheduler, sockets: { marble: string; error?: unkn
         r: { status: 200, body: { token: `t${tokens}`, checkConnectionTimer: 120, systemType: 'iPECS UCP', apiVersion: '1.0.0' } },
       });
     }
+    others.push(`${req.path.slice(req.path.lastIndexOf('/') + 1)} ${(req.headers?.['Authorization'] ?? '').replace('Bearer ', '')}`);
     return scheduler.createColdObservable('-r|', { r: { status: 200, body: undefined } });
   };
   const openSocket = (req: { url: string; token: string }): Observable<SocketEvent> => {
@@ -60,7 +63,7 @@ function seams(scheduler: TestScheduler, sockets: { marble: string; error?: unkn
       };
     });
   };
-  return { transport, openSocket, logins, opened, maxLive: () => maxLive };
+  return { transport, openSocket, logins, opened, others, maxLive: () => maxLive };
 }
 
 const letter = (s: ConnectionState): string => ({ connecting: 'c', open: 'o', backoff: 'b', closed: 'x', gap: 'g' })[s.kind];
@@ -193,15 +196,23 @@ describe('connection owner', () => {
     })();
   });
 
-  it('a fatal refusal (403 on the upgrade) stops: frames$ errors with the typed error, no retry loop', () => {
+  // A fatal refusal after a login: the error reaches frames$, the last state is `closed` marked fatal with the
+  // code, the session is logged out (the account is free for the next run) and no timer is left: no keep-alive
+  // check-connection in the next 10 minutes, no retry.
+  it('a fatal refusal (403 on the upgrade) stops: frames$ errors with the typed error, no retry loop, session logged out, no timer left', () => {
     runMarbles(({ expectObservable, scheduler }) => {
       const forbidden = classifyUpgradeStatus(403);
       const s = seams(scheduler, [{ marble: '-#', error: forbidden }]);
       const conn = createConnection(config, { logger: silentLogger, scheduler, random: () => 0, transport: s.transport, openSocket: s.openSocket });
+      const states: ConnectionState[] = [];
+      conn.connection$.subscribe((st) => states.push(st));
       expectObservable(conn.frames$, '^ 10s !').toBe('--#', undefined, forbidden);
       return () => {
         expect(s.opened).toHaveLength(1);
         expect(s.logins).toHaveLength(1);
+        expect(states.at(-1)).toMatchObject({ kind: 'closed', at: 2, fatal: true, errorCode: 'SOCKET_FORBIDDEN' });
+        expect(s.others).toEqual(['logout t1']);
+        expect(scheduler.now()).toBeLessThan(600_000); // the virtual clock stopped: nothing was left scheduled
       };
     })();
   });

@@ -242,11 +242,9 @@ export function createConnection(config: Config, deps: ConnectionDeps): PbxConne
           }
         }
         const closeCode = err instanceof SocketError ? err.closeCode : undefined;
-        const closedState: ConnectionState =
-          closeCode === undefined
-            ? { kind: 'closed', at: now, reason: reasonOf(out), detail: detailOf(out) }
-            : { kind: 'closed', at: now, reason: reasonOf(out), detail: detailOf(out), code: closeCode };
-        emit(closedState);
+        // A fatal error is the last state: marked, with its code (the streams error with the error itself).
+        const fatalMark = dispositionOf(out) === 'fatal' && isPbxError(out) ? { fatal: true as const, errorCode: out.code } : {};
+        emit({ kind: 'closed', at: now, reason: reasonOf(out), detail: detailOf(out), ...(closeCode === undefined ? {} : { code: closeCode }), ...fatalMark });
         return throwError(() => out);
       }),
       // Every way out (error, unsubscribe): the session goes back to check-connection keep-alive.
@@ -293,8 +291,11 @@ export function createConnection(config: Config, deps: ConnectionDeps): PbxConne
       },
     }),
     catchError((err: unknown) => {
-      if (!closed) fatal ??= { error: err };
-      logger.error('connection stopped', { code: isPbxError(err) ? err.code : undefined, cause: causeOf(err), error: detailOf(err) });
+      if (!closed && fatal === undefined) {
+        fatal = { error: err };
+        logger.error('connection stopped', { code: isPbxError(err) ? err.code : undefined, cause: causeOf(err), error: detailOf(err) });
+        releaseOnFatal();
+      }
       return throwError(() => err);
     }),
     takeUntil(closing$$),
@@ -313,6 +314,16 @@ export function createConnection(config: Config, deps: ConnectionDeps): PbxConne
   );
 
   const keepAlive: Subscription = session.keepAlive$.subscribe();
+
+  /**
+   * A fatal error stops the client: every timer goes at once (keep-alive, grace), a session still held is logged out
+   * (bounded by `logoutTimeoutMs`: the account is free for the next run), the REST agent's sockets are closed. A
+   * process with nothing else to do exits by itself. `connection$` stays open until `close()`.
+   */
+  const releaseOnFatal = (): void => {
+    keepAlive.unsubscribe();
+    void session.close().finally(() => agent?.destroy());
+  };
 
   const close = (): Promise<void> => {
     closePromise ??= (async () => {

@@ -10,7 +10,7 @@ export interface RawFrame {
   readonly isBinary: boolean;
 }
 
-import type { CloseReason } from '../session/errors.js';
+import type { CloseReason, PbxErrorCode } from '../session/errors.js';
 
 export type { CloseReason };
 
@@ -24,7 +24,18 @@ export type ConnectionState =
   | { readonly kind: 'connecting'; readonly at: number; readonly attempt: number }
   | { readonly kind: 'open'; readonly at: number; readonly url: string }
   | { readonly kind: 'backoff'; readonly at: number; readonly attempt: number; readonly delayMs: number; readonly reason: CloseReason; readonly detail: string }
-  | { readonly kind: 'closed'; readonly at: number; readonly reason: CloseReason; readonly detail: string; readonly code?: number }
+  | {
+      readonly kind: 'closed';
+      readonly at: number;
+      readonly reason: CloseReason;
+      readonly detail: string;
+      /** The WebSocket close code, when the socket closed with one. */
+      readonly code?: number;
+      /** Present on the last state of a client stopped by a fatal error: no retry follows; the streams error with it. */
+      readonly fatal?: true;
+      /** The fatal error's stable code (`AUTH_INVALID_CREDENTIALS`, `TLS_PIN_MISMATCH`, `LOGIN_BUDGET_EXHAUSTED`, …). */
+      readonly errorCode?: PbxErrorCode;
+    }
   | { readonly kind: 'gap'; readonly at: number; readonly from: number; readonly to: number };
 
 /** What the socket box can do to a live socket (handed to the heartbeat). */
