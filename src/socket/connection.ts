@@ -112,11 +112,15 @@ const detailOf = (err: unknown): string => (err instanceof Error ? err.message :
  *
  * Error policy (documented choice): transient faults (network, 5xx, 1000/1001/1006/1011…, heartbeat timeout,
  * 1009 too large) → backoff and reconnect (a text frame with invalid UTF-8 does not close the socket: the decoder
- * counts it); a refused upgrade (401) → one single-flight
- * re-login, then reconnect; auth-like close codes (1008, 4001, 4401) → reconnect with the same token first;
- * fatal (wrong credentials, 403 on login or upgrade, 4003/4403, "Already Login" given up, login budget spent,
- * TLS pin mismatch or untrusted certificate, no socket path accepted) → `frames$` errors with the typed error,
- * no loop, and later subscribers get the same error without a new attempt.
+ * counts it). The session is known gone — a refused upgrade (401), an auth-like close (1008, 4001, 4401, or 1000
+ * with a reason naming the session's end), or a REST answer "Invalid Token" (any request, or the check-connection
+ * probe) while the socket is open → the socket is closed, one single-flight re-login after the floor delay (once per
+ * outage), then reconnect. A close 1001/1012, or a refused connect after a lost socket (the PBX restarted), also
+ * drops the token, so no dead token is offered to the next upgrade. Fatal (wrong credentials, 403 on login or
+ * upgrade, 4003/4403, "Already Login" given up, login budget spent, TLS pin mismatch or untrusted certificate, no
+ * socket path accepted) → `frames$` errors with the typed error, `connection$` ends on a `closed` state with
+ * `fatal: true` and the `errorCode`, every timer is released at once (a held session is logged out), no loop, and
+ * later subscribers get the same error without a new attempt.
  *
  * @throws TlsConfigError at once when `tls.caFile` cannot be read or `tls.fingerprint256` is malformed.
  */
