@@ -96,6 +96,35 @@ describe('connection against the emulator', () => {
     await roundTrip(emu, c, 'after-restarts');
   }, 120_000);
 
+  // R24: a name that does not resolve and a port where nothing listens are transient, backed off, and reported as
+  // one warning naming the cause; every attempt is a debug line.
+  for (const [what, host, cause] of [['an unknown host', 'pbx.invalid', 'ENOTFOUND'], ['a closed port', '127.0.0.1', 'ECONNREFUSED']] as const) {
+    it(`${what}: one warning with the cause ${cause}, per-attempt detail at debug, no crash, no login budget spent`, async () => {
+      const closedPort = await emulator();
+      const port = closedPort.port;
+      await closedPort.stop();
+      const lines: string[] = [];
+      const conn = createConnection(testConfig(port, 'AA'.repeat(32), { server: { host } }), { logger: memoryLogger(lines) });
+      cleanups.push(() => conn.close());
+      const errors: unknown[] = [];
+      const sub = conn.frames$.subscribe({ error: (e: unknown) => errors.push(e) });
+      cleanups.push(() => {
+        sub.unsubscribe();
+      });
+      const rec = recordStates(conn);
+      await waitFor('six attempts', () => rec.states.filter((st) => st.kind === 'backoff').length >= 6, 20_000);
+      const records = lines.map((l) => JSON.parse(l) as { level: string; message: string; cause?: string });
+      const warnings = records.filter((r) => r.level === 'warn' || r.level === 'error');
+      console.log(`${what}: ${warnings.length} warning(s) ${JSON.stringify(warnings)}; ${records.filter((r) => r.level === 'debug').length} debug lines`);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatchObject({ message: 'cannot connect; retrying', cause });
+      expect(records.filter((r) => r.level === 'debug' && r.message === 'reconnect attempt failed; retrying' && r.cause === cause).length).toBeGreaterThanOrEqual(5);
+      expect(errors).toEqual([]);
+      expect(conn.session.stats()).toMatchObject({ logins: 0 });
+      expect(rec.states.filter((st) => st.kind === 'backoff').every((st) => st.kind === 'backoff' && st.reason === 'network')).toBe(true);
+    }, 30_000);
+  }
+
   it('half-open: detected within heartbeat interval + timeout (+ slack), then reconnected', async () => {
     const emu = await emulator();
     const c = connect(emu);
