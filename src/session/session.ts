@@ -299,7 +299,11 @@ export function createSession(deps: SessionDeps): Session {
               logger.error(giveUp.message);
               return throwError(() => giveUp);
             }
-            const d = Math.min(leftMs, backoffDelay(alreadyRetries, random(), { baseMs: cfg.loginRetryBaseMs, capMs: cfg.alreadyLoginRetryCapMs, floorMs }));
+            // "Equal jitter": each wait in [ceiling/2, ceiling], the ceiling doubling from loginRetryBaseMs to
+            // alreadyLoginRetryCapMs. The PBX is asked no more than needed (about 18 times for a 120 s session), and
+            // the client is in at most alreadyLoginRetryCapMs after the session frees; the last try is at the window's end.
+            const ceilingMs = Math.min(cfg.alreadyLoginRetryCapMs, cfg.loginRetryBaseMs * 2 ** Math.min(alreadyRetries - 1, 30));
+            const d = Math.min(leftMs, backoffDelay(alreadyRetries, random(), { baseMs: cfg.loginRetryBaseMs, capMs: cfg.alreadyLoginRetryCapMs, floorMs: ceilingMs / 2 }));
             if (alreadyRetries === 1) {
               logger.warn('login refused with "Already Login": the PBX still holds a session of this account; retrying until it frees it', { giveUpMs: windowMs });
             } else {
