@@ -11,8 +11,8 @@ export { connectionPayload, fatalPayload } from './hooks/connection-payload.js';
 export type { LegacyConnectionPayload } from './hooks/connection-payload.js';
 
 /* Protocol: typed events and the catalogue */
-export type { AcdEvent, Party, PartyType, DecodeError, DecodeErrorReason } from './protocol/acd-event.js';
-export { isDecodeError, numericField } from './protocol/acd-event.js';
+export type { AcdEvent, Party, PartyType, DecodeError, DecodeErrorReason, MalformedReason } from './protocol/acd-event.js';
+export { isDecodeError, numericField, MALFORMED_REASONS, MAX_ENVELOPE_DEPTH, OTHER_EVENT_KINDS } from './protocol/acd-event.js';
 export { ACD_CODES, acdCodeInfo, acdCodeName } from './protocol/catalogue.js';
 export type { AcdCodeInfo, PartyKind, CallRefKind, CodeStatus } from './protocol/catalogue.js';
 
@@ -59,6 +59,7 @@ export {
   SocketError,
   ClientClosedError,
   ALREADY_LOGIN_ADVICE,
+  causeOf,
 } from './session/errors.js';
 export type { PbxErrorCode, ErrorDisposition } from './session/errors.js';
 

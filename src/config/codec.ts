@@ -109,10 +109,12 @@ const configSections = {
   session: t.exact(
     t.partial({
       keepAlive: oneOf(['ping', 'checkconnection'] as const),
+      probeIntervalMs: NonNegativeMs,
       loginBudget: intIn(1, 1_000, 'an integer 1-1000'),
       loginWindowMs: PositiveMs,
       loginRetryBaseMs: PositiveMs,
       loginRetryCapMs: PositiveMs,
+      alreadyLoginRetryCapMs: PositiveMs,
       alreadyLoginGiveUpMs: PositiveMs,
       tokenFile: OptionalString,
       requestTimeoutMs: PositiveMs,

@@ -39,13 +39,31 @@ export interface TlsConfig {
 export interface SessionConfig {
   /** `ping` (WebSocket ping while a socket is open, check-connection otherwise), or `checkconnection` always. */
   readonly keepAlive: 'ping' | 'checkconnection';
-  /** Failed login attempts allowed within `loginWindowMs` before the client stops and reports (never lock the account); a successful login clears the count. */
+  /**
+   * With `keepAlive: 'ping'`, while a socket is open: one check-connection this often anyway, only to find out
+   * whether the session still exists (a session ended under an open socket is found within this + `requestTimeoutMs`).
+   * 0: never. Default 60 000.
+   */
+  readonly probeIntervalMs: number;
+  /**
+   * Failed login attempts allowed within `loginWindowMs` before the client stops and reports (never lock the
+   * account): refused credentials and other failures; "Already Login" refusals have their own window
+   * (`alreadyLoginGiveUpMs`). A successful login clears the count.
+   */
   readonly loginBudget: number;
   readonly loginWindowMs: number;
   /** Backoff between login retries ("Already Login", refused logins). */
   readonly loginRetryBaseMs: number;
   readonly loginRetryCapMs: number;
-  /** How long "Already Login" is retried before giving up (the spec suggests checkConnectionTimer + margin). */
+  /**
+   * Longest wait between two "Already Login" retries: the client gets in at most this long after the PBX frees the
+   * session. Default 10 000.
+   */
+  readonly alreadyLoginRetryCapMs: number;
+  /**
+   * How long "Already Login" is retried (from the first refusal) before giving up: checkConnectionTimer (120 s by
+   * default) + margin. A client that saw a longer checkConnectionTimer in this process waits that + 10 s.
+   */
   readonly alreadyLoginGiveUpMs: number;
   /** File (mode 0600) holding the last token, so a restart can log the previous session out. */
   readonly tokenFile?: string;
@@ -146,10 +164,12 @@ export const DEFAULT_CONFIG: Config = {
   tls: { insecure: false },
   session: {
     keepAlive: 'ping',
+    probeIntervalMs: 60_000,
     loginBudget: 10,
     loginWindowMs: 600_000,
     loginRetryBaseMs: 2_000,
     loginRetryCapMs: 30_000,
+    alreadyLoginRetryCapMs: 10_000,
     alreadyLoginGiveUpMs: 130_000,
     requestTimeoutMs: 10_000,
     logoutTimeoutMs: 2_000,

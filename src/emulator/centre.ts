@@ -2,12 +2,12 @@
 // the ACD events a real iPECS sends for stations, agents, inbound ACD calls (queue, ring, answer, hold,
 // transfer, wrap-up, abandon) and outbound calls, plus TIME & DATE every simulated minute. The model is
 // pure given its options: `generateCentreEvents` gives the same sequence for the same seed and startTime,
-// and the live centre (`LiveCentre`) only paces the same model on real timers scaled by `speed`.
+// and the live centre (live-centre.ts) only paces the same model on the emulator's clock scaled by `speed`.
 
 import { formatPbxTime, type AcdWireInput } from './format.js';
 import { createRng, type Rng } from './prng.js';
 import { TruthTracker, emptyGroundTruth } from './truth.js';
-import type { CentreOptions, GroundTruth } from './types.js';
+import type { CentreCallState, CentreOptions, CentreState, CentreStationState, GroundTruth } from './types.js';
 
 export { emptyGroundTruth };
 
@@ -40,6 +40,7 @@ export function resolveCentreOptions(o: CentreOptions = {}, startTime?: number):
     outboundPerHour: o.outboundPerHour ?? 12,
     firstStation: o.firstStation ?? 1000,
     startTime: Math.floor((o.startTime ?? startTime ?? DEFAULT_START()) / 1000) * 1000,
+    dialAfterWindowSeconds: Math.max(0, o.dialAfterWindowSeconds ?? 0),
   };
 }
 
@@ -53,6 +54,8 @@ interface Call {
   /** The agent that answered (wraps up afterwards). */
   answeredBy: Station | undefined;
   readonly number: string;
+  /** The caller's number is known: 72 INCOMMING CALLER INFO goes to the station the call first rings. */
+  readonly callerInfo: boolean;
 }
 
 interface Station {
@@ -207,6 +210,55 @@ export class CentreModel {
       asOf: formatPbxTime(this.options.startTime + t * 1000),
       callsInQueue: queued,
     });
+  }
+
+  /**
+   * What the centre is doing at simulated second t (≥ the last advance): every station, every call in progress
+   * (queued, ringing, connected or held), and the counts. A read-only view; the model is not changed.
+   */
+  state(t: number): CentreState {
+    const calls = new Map<number, CentreCallState>();
+    const callState = (c: Call): CentreCallState['state'] =>
+      c.state === 'queued' ? 'queued' : c.state === 'ringing' ? 'ringing' : c.state === 'hold' ? 'held' : 'connected';
+    const add = (c: Call, transferTo?: string): void => {
+      if (c.state === 'ended') return;
+      const known = calls.get(c.ref);
+      calls.set(c.ref, {
+        callRefId: c.ref, trunk: c.trunk, direction: c.inbound ? 'inbound' : 'outbound', state: callState(c), number: c.number,
+        ...(c.inbound ? { group: c.group } : {}),
+        ...(c.station === undefined ? {} : { station: c.station.num }),
+        ...(transferTo === undefined ? (known?.transferTo === undefined ? {} : { transferTo: known.transferTo }) : { transferTo }),
+      });
+    };
+    const stations: CentreStationState[] = [];
+    for (const s of this.stations) {
+      stations.push({
+        station: s.num, ...(s.agentId === undefined ? {} : { agentId: s.agentId }), inService: s.inService, busy: s.busy,
+        wrap: s.wrap, dnd: s.dnd, groups: [...s.groups], unavailable: s.groups.length > 0 && s.unavailable,
+      });
+      if (s.call !== undefined) add(s.call);
+      // A call being transferred rings its target while it is still connected at the transferring station.
+      if (s.ringing !== undefined) add(s.ringing, s.ringing.station === s ? undefined : s.num);
+    }
+    for (const q of this.queues.values()) for (const c of q) add(c);
+    const list = [...calls.values()].sort((a, b) => a.callRefId - b.callRefId);
+    const n = (st: CentreCallState['state']): number => list.filter((c) => c.state === st).length;
+    return {
+      simSeconds: t,
+      asOf: formatPbxTime(this.options.startTime + t * 1000),
+      stations,
+      calls: list,
+      counts: {
+        stationsInService: stations.filter((x) => x.inService).length,
+        stationsBusy: stations.filter((x) => x.busy).length,
+        agentsLoggedIn: stations.filter((x) => x.groups.length > 0).length,
+        agentsUnavailable: stations.filter((x) => x.unavailable).length,
+        ringing: n('ringing'),
+        queued: n('queued'),
+        connected: n('connected'),
+        held: n('held'),
+      },
+    };
   }
 
   // ---- plumbing ----
@@ -384,13 +436,10 @@ export class CentreModel {
     if (trunk === undefined) return; // every line busy: the caller hears busy, the PBX reports nothing
     const call: Call = {
       ref: this.reusedRef() ?? this.nextRef++, trunk, inbound: true, group: this.rng.int(1, o.groups), state: 'queued',
-      station: undefined, answeredBy: undefined, number: this.phoneNumber(),
+      station: undefined, answeredBy: undefined, number: this.phoneNumber(), callerInfo: this.rng.chance(0.7),
     };
     this.truth.offered++;
     this.emit({ code: 3, callRefId: call.ref, source: this.trunkOf(call), data1: call.group, data2: 5 });
-    if (this.rng.chance(0.7)) {
-      this.emit({ code: 72, callRefId: call.ref, source: this.trunkOf(call), data1: call.number, data2: '' });
-    }
     const agent = this.freeAgent(call.group);
     if (agent !== undefined) {
       this.ring(agent, call);
@@ -432,6 +481,8 @@ export class CentreModel {
     call.state = 'ringing';
     call.station = s;
     s.ringing = call;
+    // §6.3: caller info runs from the CO to the STATION the call reaches, so it is sent as the call is routed to one.
+    if (call.callerInfo) this.emit({ code: 72, callRefId: call.ref, source: this.trunkOf(call), dest: s.num, destType: 'Station', data1: call.number, data2: '' });
     this.emit({ code: 66, callRefId: call.ref, source: s.num, dest: this.trunkOf(call), destType: 'CO', data1: call.group, data2: call.group });
     const ringFor = this.rng.int(2, 12);
     if (this.extra.chance(0.1)) this.consultationRefused(s, ringFor);
@@ -605,9 +656,9 @@ export class CentreModel {
   /**
    * What the PBX reports after an outbound call ended (metrics.md §2 late reports): the 69 SMDR at once, inside the
    * client's 30 s window or after it, and now and then the final 67 NUMBER DIALED up to 25 s after the 44; neither
-   * changes a figure. Now and then, more than 30 s of the client's clock later (35 s × speed of simulated time), a
-   * 67 naming the ended key on its idle trunk: the key is free again, so it is a new outbound call (the truth counts
-   * it), ended by its 44.
+   * changes a figure. With `dialAfterWindowSeconds` (a run on the client's clock), now and then a 67 naming the
+   * ended key on its idle trunk after that window: the key is free again, so it is a new outbound call (the truth
+   * counts it), ended by its 44.
    */
   private afterOutbound(call: Call, s: Station, smdr: AcdWireInput): void {
     const x = this.extra;
@@ -617,9 +668,10 @@ export class CentreModel {
     else this.at(x.int(31, 120), () => { this.emit(smdr); });
     const dialled: AcdWireInput = { code: 67, callRefId: call.ref, source: s.num, dest: this.trunkOf(call), destType: 'CO', data2: call.number };
     if (x.chance(0.4)) this.at(x.int(1, 25), () => { this.emit(dialled); });
-    if (!x.chance(0.15)) return;
+    const window = this.options.dialAfterWindowSeconds;
+    if (window === 0 || !x.chance(0.15)) return;
     this.reusable = this.reusable.filter((e) => e.ref !== call.ref); // this key is spoken for
-    this.at(35 * this.options.speed + x.int(1, 60), () => {
+    this.at(window + x.int(1, 60), () => {
       if (!this.freeTrunks.has(call.trunk)) return; // only on an idle trunk: the next call on it takes it over
       this.truth.outbound++;
       this.emit(dialled);
@@ -639,7 +691,7 @@ export class CentreModel {
     const s = this.rng.pick(free);
     const call: Call = {
       ref: this.nextRef++, trunk, inbound: false, group: 0, state: 'talk', station: s, answeredBy: undefined,
-      number: this.phoneNumber(),
+      number: this.phoneNumber(), callerInfo: false,
     };
     s.call = call;
     this.truth.outbound++;
@@ -671,50 +723,29 @@ export function simulateCentre(opts: CentreOptions, durationSimSeconds: number):
   return { events, truth: model.groundTruth(durationSimSeconds, false) };
 }
 
-/** Paces a {@link CentreModel} on real timers: simulated seconds = real seconds × speed. */
-export class LiveCentre {
-  private readonly model: CentreModel;
-  private timer: NodeJS.Timeout | undefined;
-  private realStart = 0;
-  private stoppedAt: number | undefined;
+/** What the centre is doing at simulated second `t` (pure: a fresh model run from the start). */
+export function centreStateAt(opts: CentreOptions, t: number): CentreState {
+  const model = new CentreModel(opts);
+  model.advance(Math.floor(t));
+  return model.state(t);
+}
 
-  constructor(opts: CentreOptions, private readonly send: (e: AcdWireInput) => void) {
-    this.model = new CentreModel(opts, Date.now());
-  }
+/** True when a call rings, one is queued and one is connected (held counts): the centre is in mid-day state. */
+export function isMidDay(state: CentreState): boolean {
+  const c = state.counts;
+  return c.ringing > 0 && c.queued > 0 && c.connected + c.held > 0 && c.agentsLoggedIn > 0;
+}
 
-  private simNow(): number {
-    if (this.stoppedAt !== undefined) return this.stoppedAt;
-    return ((performance.now() - this.realStart) / 1000) * this.model.options.speed;
+/**
+ * The first whole simulated second ≥ `from` at which the centre is in mid-day state ({@link isMidDay}), searched
+ * for at most `within` simulated seconds; `from + within` when there is none (rates too low for a queue). Pure.
+ */
+export function midDayInstant(opts: CentreOptions, from: number, within = 4 * 3600): number {
+  const model = new CentreModel(opts);
+  const start = Math.max(0, Math.floor(from));
+  for (let t = start; t <= start + within; t++) {
+    model.advance(t);
+    if (isMidDay(model.state(t))) return t;
   }
-
-  start(): void {
-    this.realStart = performance.now();
-    this.tick();
-  }
-
-  private tick(): void {
-    this.timer = undefined;
-    if (this.stoppedAt !== undefined) return;
-    const now = this.simNow();
-    for (const e of this.model.advance(Math.floor(now))) this.send(e.acd);
-    const next = this.model.nextTime();
-    const waitMs = ((next - now) / this.model.options.speed) * 1000;
-    this.timer = setTimeout(() => { this.tick(); }, Math.min(1000, Math.max(1, waitMs)));
-    this.timer.unref();
-  }
-
-  stop(): void {
-    if (this.stoppedAt !== undefined) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    const now = this.simNow();
-    for (const e of this.model.advance(Math.floor(now))) this.send(e.acd);
-    this.stoppedAt = now;
-  }
-
-  groundTruth(): GroundTruth {
-    const now = this.simNow();
-    if (this.stoppedAt === undefined) for (const e of this.model.advance(Math.floor(now))) this.send(e.acd);
-    return this.model.groundTruth(now, this.stoppedAt === undefined);
-  }
+  return start + within;
 }

@@ -20,7 +20,7 @@ const TICK_S = metrics.tickMs / 1000;
 
 /** Runs `seconds` of a seeded centre through decode + metrics on the simulated clock (1 sim second = 1000 ms). */
 function clientVersusTruth(seed: number, seconds: number): { summary: AcdSummary; truth: GroundTruth } {
-  const { events, truth } = simulateCentre({ seed }, seconds);
+  const { events, truth } = simulateCentre({ seed, dialAfterWindowSeconds: metrics.lateReportSeconds }, seconds);
   let state = initialMetricsState(metrics, 0);
   for (const { t, acd } of events) {
     const decoded = decodeAcdFrame(formatAcdFrame(acd, { padBlanks: true }), false, t * 1000, DEFAULT_CONFIG.socket.maxFrameBytes);
@@ -139,7 +139,7 @@ function casesOf(events: readonly CentreEvent[]): Record<string, number> {
 
 describe('client figures against the emulator ground truth', () => {
   it('the generator produces every case the contract settles, in a working day', () => {
-    const { events } = simulateCentre({ seed: 1 }, 8 * 3600);
+    const { events } = simulateCentre({ seed: 1, dialAfterWindowSeconds: metrics.lateReportSeconds }, 8 * 3600);
     const cases = casesOf(events);
     for (const [name, n] of Object.entries(cases)) expect(n, name).toBeGreaterThan(0);
     expect(cases.registersTwo).toBe(1);
