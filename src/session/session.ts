@@ -146,6 +146,13 @@ export function classifyLoginResponse(res: HttpResponse): E.Either<PbxError, Log
     if (api?.code === 3 && !/invalid login/i.test(message)) {
       return E.left(new PermissionError(`login refused (401 code 3${message === '' ? '' : `: ${message}`}): licence or privilege missing`, 401, 3));
     }
+    // A 401 that names neither bad credentials (code 2 or 4, "Invalid Login…") nor a missing body is a refusal of
+    // another kind, e.g. the three-account limit (A-39: code 99 "Maximum Number Of Logins Exceeded"): retried
+    // within loginBudget, never taken for a wrong password (which would stop the client for good).
+    const credentials = api === undefined || api.code === 2 || api.code === 4 || /invalid\s*login/i.test(message);
+    if (!credentials) {
+      return E.left(new HttpStatusError(401, api.code, `login refused (401 code ${api.code}${message === '' ? '' : `: ${message}`}); retried`));
+    }
     return E.left(
       new AuthError(`login refused: invalid user id or password (401${api === undefined ? '' : ` code ${api.code}: ${message}`}); not retried`, 401, api?.code),
     );

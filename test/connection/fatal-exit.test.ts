@@ -47,7 +47,7 @@ describe('a fatal error releases every timer', () => {
     ['credentials', 'AUTH_INVALID_CREDENTIALS', (): void => undefined],
     ['pin', 'TLS_PIN_MISMATCH', (): void => undefined],
     ['untrusted', 'TLS_UNTRUSTED', (): void => undefined],
-    ['budget', 'LOGIN_BUDGET_EXHAUSTED', (): void => { emu.faults.refuseLogins(60); }],
+    ['budget', 'LOGIN_BUDGET_EXHAUSTED', (): void => { emu.faults.refuseLogins(60, { as: 'unavailable' }); }],
   ] as const) {
     it(`${kind}: the child exits by itself within 100 ms of the error (${code})`, async () => {
       setup();

@@ -13,6 +13,7 @@ import { AuthError, isPbxError } from '../../src/session/errors.js';
 import { createConnection } from '../../src/socket/connection.js';
 import type { RawFrame } from '../../src/socket/types.js';
 import { memoryLogger, recordStates, testConfig, waitFor } from './helpers.js';
+import { httpClient, token as emulatorToken } from '../emulator/helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -258,7 +259,7 @@ describe('connection against the emulator', () => {
 
   it('refused logins (503 for 1.5 s) are backed off and bounded, then the login succeeds', async () => {
     const emu = await emulator();
-    emu.faults.refuseLogins(1.5);
+    emu.faults.refuseLogins(1.5, { as: 'unavailable' });
     const t0 = performance.now();
     // Login retry base 100 / cap 800, jitter fixed at the middle: delays 75, 125, 225, 425, 425… ms.
     const c = connect(emu, { session: { loginRetryBaseMs: 100, loginRetryCapMs: 800 } }, [], () => 0.5);
@@ -336,6 +337,20 @@ describe('connection against the emulator', () => {
     await waitFor('server saw the logout and the socket close', () => emu.counters().logouts === 1 && emu.counters().socketsOpen === 0);
     await c.conn.close();
     expect(emu.counters().logouts).toBe(1);
+  }, 30_000);
+
+  it('the three-account limit (401 code 99, A-39) is a refusal to retry within the budget, not a wrong password', async () => {
+    const accounts = ['acd', 'a2', 'a3', 'a4'].map((userId) => ({ userId, password: userId, kind: 'server' as const }));
+    const emu = await emulator({ accounts, maxAccounts: 3 });
+    const others = await Promise.all(['a2', 'a3', 'a4'].map((u) => emulatorToken(emu, u, u)));
+    const c = connect(emu);
+    await waitFor('two refused logins', () => emu.counters().loginFailures >= 2);
+    expect(c.errors).toEqual([]);
+    expect(c.opens()).toBe(0);
+    const [, , last] = others;
+    await httpClient(emu).post('/ipxapi/server/v1/users/a4/logout', null, { headers: { Authorization: `Bearer ${last!}` } });
+    await waitFor('open once a slot is free', () => c.opens() === 1, 15_000);
+    expect(c.rec.states.some((s) => s.kind === 'closed')).toBe(false);
   }, 30_000);
 
   it('close() during a refused-login backoff: resolves promptly, completes, and no login is attempted afterwards', async () => {
