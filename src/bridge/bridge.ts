@@ -15,7 +15,7 @@ import { formatMessageId } from './message-id.js';
 import { ackSent, createOutbox, failSent, flushDrops, offer, pendingCount, pendingMessages, takeToSend, type DropRun, type OutMessage, type Outbox, type Sent } from './outbox.js';
 import { nextEpoch, openSpool, type Spool } from './spool.js';
 import { connectUntilClosed, ensureBucket, ensureStream, pauseOn, resolveNames, type JetStreamNames, type ResolvedNames } from './setup.js';
-import { eventSubject, gapSubject, stateSubject } from './subjects.js';
+import { eventSubject, gapSubject, periodSubject, stateSubject } from './subjects.js';
 
 /** The `at` of a stored summary (JSON), if it has one. */
 function lastInstant(json: string): number | undefined {
@@ -29,8 +29,8 @@ function lastInstant(json: string): number | undefined {
 
 /** Options of {@link startBridge}. */
 export interface BridgeOptions extends JetStreamNames {
-  /** What to publish: the streams of `connectMany()` (or any source of the same shape). */
-  readonly source: Pick<MultiSiteStreams, 'siteIds' | 'events$' | 'connection$' | 'siteSummary$'>;
+  /** What to publish: the streams of `connectMany()` (or any source of the same shape; `sitePeriod$` optional). */
+  readonly source: Pick<MultiSiteStreams, 'siteIds' | 'events$' | 'connection$' | 'siteSummary$'> & Partial<Pick<MultiSiteStreams, 'sitePeriod$'>>;
   /** NATS server URL(s), e.g. `nats://127.0.0.1:4222`. */
   readonly servers: string | readonly string[];
   /** Most messages waiting for an ack per site while NATS is unreachable (default 100 000). */
@@ -310,6 +310,21 @@ export function startBridge(options: BridgeOptions): Bridge {
       error: sourceFailed,
     }),
   );
+  // Each period's closing summary is a message like the events (ordered, acknowledged), for fromJetStream's periods$.
+  const sitePeriod$ = options.source.sitePeriod$;
+  if (sitePeriod$ !== undefined) {
+    subscription.add(
+      sitePeriod$.subscribe({
+        next: (p) => {
+          const io = sites.get(p.siteId);
+          if (io === undefined) return;
+          const { siteId: _site, ...closing } = p;
+          enqueue(io, periodSubject(p.siteId, names.prefix), JSON.stringify(closing), p.at);
+        },
+        error: sourceFailed,
+      }),
+    );
+  }
   subscription.add(
     options.source.siteSummary$.subscribe({
       next: (s) => {

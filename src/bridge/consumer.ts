@@ -75,6 +75,7 @@ export function fromJetStream(options: FromJetStreamOptions): MultiSiteStreams {
   const events = new Subject<SiteEvent>();
   const connection = new Subject<SiteConnectionState>();
   const summaries = new Subject<SiteSummary>();
+  const periods = new Subject<SiteSummary>();
 
   const life = { closed: false };
   // A function, so flow analysis does not narrow the flag across awaits.
@@ -100,6 +101,8 @@ export function fromJetStream(options: FromJetStreamOptions): MultiSiteStreams {
     if (parsed.what.kind === 'acd') {
       st.delivered++;
       events.next({ ...(body as unknown as AcdEvent), siteId });
+    } else if (parsed.what.kind === 'period') {
+      periods.next({ ...(body as unknown as AcdSummary), siteId });
     } else {
       if (parsed.what.kind === 'gap') st.gaps++;
       connection.next({ ...(body as unknown as ConnectionState), siteId });
@@ -180,6 +183,7 @@ export function fromJetStream(options: FromJetStreamOptions): MultiSiteStreams {
     events$: events,
     connection$: connection,
     siteSummary$: summaries,
+    sitePeriod$: periods,
     stats: (): MultiSiteStats => {
       const out: Record<string, SiteStats> = {};
       for (const [id, s] of state) out[id] = { delivered: s.delivered, gaps: s.gaps, duplicates: s.duplicates, received: 0, filtered: 0, malformed: 0, reconnects: 0 };

@@ -150,6 +150,7 @@ const configSections = {
       serviceLevelSeconds: intIn(0, 86_400, 'an integer 0-86400 (seconds)'),
       shortAbandonSeconds: intIn(0, 86_400, 'an integer 0-86400 (seconds)'),
       maxCallAgeMs: PositiveMs,
+      lateReportSeconds: intIn(0, 3_600, 'an integer 0-3600 (seconds)'),
     }),
   ),
   log: t.exact(

@@ -114,6 +114,11 @@ export interface MetricsConfig {
   readonly shortAbandonSeconds: number;
   /** A call open longer than this is expired and counted. Default 12 h. */
   readonly maxCallAgeMs: number;
+  /**
+   * How long an ended call's key is remembered, seconds (metrics.md §2 late reports): within it an event naming
+   * the key (the final 67, 69, the other party's 44…) changes no call figure. Default 30.
+   */
+  readonly lateReportSeconds: number;
 }
 
 /** Logging. */
@@ -188,6 +193,7 @@ export const DEFAULT_CONFIG: Config = {
     serviceLevelSeconds: 20,
     shortAbandonSeconds: 5,
     maxCallAgeMs: 12 * 3_600_000,
+    lateReportSeconds: 30,
   },
   log: { file: 'log/ipecsapi.log', level: 'info', console: false, maxSize: 5_000_000, maxFiles: 5 },
   resources: { language: 'en-GB', languageFile: 'res/lang/en-GB.json', commandsFile: 'res/ipecs-commands.json' },

@@ -40,6 +40,7 @@ export function resolveCentreOptions(o: CentreOptions = {}, startTime?: number):
     outboundPerHour: o.outboundPerHour ?? 12,
     firstStation: o.firstStation ?? 1000,
     startTime: Math.floor((o.startTime ?? startTime ?? DEFAULT_START()) / 1000) * 1000,
+    dialAfterWindowSeconds: Math.max(0, o.dialAfterWindowSeconds ?? 0),
   };
 }
 
@@ -134,11 +135,22 @@ export class CentreModel {
   private out: CentreEvent[] = [];
   private now = 0;
   private nextRef = 1;
+  /**
+   * The draws of the late-report and registration cases (metrics.md §2): a second PRNG, so the draws of the main
+   * sequence are those of a centre without them.
+   */
+  private readonly extra: Rng;
+  /** Calls ended in the last 25 simulated seconds whose key a new inbound call may reuse (inside the window). */
+  private reusable: { readonly ref: number; readonly t: number }[] = [];
 
   constructor(opts: CentreOptions = {}, startTime?: number) {
     this.options = resolveCentreOptions(opts, startTime);
     const o = this.options;
     this.rng = createRng(o.seed);
+    this.extra = createRng((o.seed ^ 0x9e3779b9) >>> 0);
+    // Two stations that are not agents are never announced by 84: an intercom call between them is the first
+    // event naming either, and registers both (metrics.md §2).
+    const silent = o.stations - o.agents >= 2 ? [o.stations - 2, o.stations - 1] : [];
     for (let i = 1; i <= o.trunks; i++) this.freeTrunks.add(i);
     for (let g = 1; g <= o.groups; g++) this.queues.set(g, []);
     for (let i = 0; i < o.stations; i++) {
@@ -150,7 +162,10 @@ export class CentreModel {
       };
       this.stations.push(s);
       // Shift start: stations come into service one by one, agents log in over the first minutes.
-      this.at(i % 60, () => { this.stationIn(s); });
+      if (i === silent[1]) {
+        const a = this.stations[i - 1];
+        if (a !== undefined) this.at(i % 60, () => { this.intercomRegisters(a, s); });
+      } else if (i !== silent[0]) this.at(i % 60, () => { this.stationIn(s); });
       if (s.agentId !== undefined) {
         this.at(60 + this.rng.int(0, 240), () => { this.agentLogin(s); });
         this.at(600 + this.rng.exp(1800), () => { this.agentBreak(s); });
@@ -282,6 +297,21 @@ export class CentreModel {
     this.serve(s);
   }
 
+  /** Two stations never seen before appear first in one event, an intercom call (41 then 44): it registers both. */
+  private intercomRegisters(a: Station, b: Station): void {
+    for (const s of [a, b]) {
+      s.inService = true;
+      s.busy = false;
+      s.freeSince = this.now;
+    }
+    const ref = this.nextRef++;
+    this.emit({ code: 41, callRefId: ref, source: a.num, dest: b.num, destType: 'Station' });
+    this.truth.register([a.num, b.num], this.now);
+    this.at(this.extra.int(2, 6), () => {
+      this.emit({ code: 44, callRefId: ref, source: a.num, dest: b.num, destType: 'Station', data1: 0 });
+    });
+  }
+
   private agentLogin(s: Station): void {
     if (s.agentId === undefined || !s.inService) return;
     const o = this.options;
@@ -303,12 +333,13 @@ export class CentreModel {
 
   private agentLogout(s: Station): void {
     const [primary, ...secondary] = s.groups;
+    // Group numbers as strings: unpadded on the wire ("1"), where logins write them padded ("0001").
     for (const g of secondary) {
-      this.emit({ code: 26, source: s.num, data1: g });
+      this.emit({ code: 26, source: s.num, data1: String(g) });
       this.truth.agentGroup(s.num, g, false, this.now);
     }
     if (primary !== undefined) {
-      this.emit({ code: 12, source: s.num, data1: primary });
+      this.emit({ code: 12, source: s.num, data1: String(primary) });
       this.truth.agentGroup(s.num, primary, false, this.now);
     }
     s.groups = [];
@@ -404,7 +435,7 @@ export class CentreModel {
     const trunk = this.takeTrunk();
     if (trunk === undefined) return; // every line busy: the caller hears busy, the PBX reports nothing
     const call: Call = {
-      ref: this.nextRef++, trunk, inbound: true, group: this.rng.int(1, o.groups), state: 'queued',
+      ref: this.reusedRef() ?? this.nextRef++, trunk, inbound: true, group: this.rng.int(1, o.groups), state: 'queued',
       station: undefined, answeredBy: undefined, number: this.phoneNumber(), callerInfo: this.rng.chance(0.7),
     };
     this.truth.offered++;
@@ -414,7 +445,7 @@ export class CentreModel {
       this.ring(agent, call);
       return;
     }
-    this.emit({ code: 62, callRefId: call.ref, source: this.trunkOf(call), sourceType: 'CO', data1: call.group });
+    this.emit({ code: 62, callRefId: call.ref, source: this.trunkOf(call), sourceType: 'CO', data1: String(call.group) });
     this.queues.get(call.group)?.push(call);
     this.at(this.rng.exp(o.patienceSeconds, 3), () => {
       if (call.state !== 'queued') return;
@@ -454,6 +485,7 @@ export class CentreModel {
     if (call.callerInfo) this.emit({ code: 72, callRefId: call.ref, source: this.trunkOf(call), dest: s.num, destType: 'Station', data1: call.number, data2: '' });
     this.emit({ code: 66, callRefId: call.ref, source: s.num, dest: this.trunkOf(call), destType: 'CO', data1: call.group, data2: call.group });
     const ringFor = this.rng.int(2, 12);
+    if (this.extra.chance(0.1)) this.consultationRefused(s, ringFor);
     if (this.rng.chance(0.08)) {
       // The caller gives up while the agent's phone rings.
       this.at(this.rng.int(1, ringFor), () => {
@@ -467,6 +499,31 @@ export class CentreModel {
       return;
     }
     this.at(ringFor, () => { this.answer(s, call); });
+  }
+
+  /**
+   * While `a` rings, another station calls it (41 station to station) and gives up (43 naming no trunk) before
+   * `a` answers: the 43 ends the internal call only, never the call ringing at `a` (metrics.md §2).
+   */
+  private consultationRefused(a: Station, ringFor: number): void {
+    const free = this.stations.filter((x) => x !== a && x.agentId === undefined && this.isFreeStation(x) && !x.dnd);
+    if (free.length === 0) return;
+    const b = this.extra.pick(free);
+    const ref = this.nextRef++;
+    b.busy = true;
+    this.at(1, () => {
+      this.emit({ code: 41, callRefId: ref, source: b.num, dest: a.num, destType: 'Station' });
+      this.emit({ code: 17, callRefId: ref, source: b.num, dest: a.num, destType: 'Station' });
+      this.truth.busy(b.num, true, this.now);
+      // Before the answer at ringFor (scheduled first, so it would run first at the same second).
+      this.at(this.extra.int(0, ringFor - 2), () => {
+        this.emit({ code: 43, source: b.num, sourceType: 'Station', dest: a.num, destType: 'Station' });
+        this.emit({ code: 18, source: b.num });
+        this.truth.busy(b.num, false, this.now);
+        b.busy = false;
+        b.freeSince = this.now;
+      });
+    });
   }
 
   private answer(s: Station, call: Call): void {
@@ -584,6 +641,44 @@ export class CentreModel {
     this.truth.hold(call.ref, false, this.now);
     this.emit({ code: 2, source: this.trunkOf(call) });
     this.freeTrunks.add(call.trunk);
+    this.reusable.push({ ref: call.ref, t: this.now });
+  }
+
+  /** Now and then, the key of a call that ended in the last 25 s (the PBX reuses keys): a 3 on it is a new call. */
+  private reusedRef(): number | undefined {
+    this.reusable = this.reusable.filter((r) => this.now - r.t <= 25);
+    const first = this.reusable[0];
+    if (first === undefined || !this.extra.chance(0.2)) return undefined;
+    this.reusable.shift();
+    return first.ref;
+  }
+
+  /**
+   * What the PBX reports after an outbound call ended (metrics.md §2 late reports): the 69 SMDR at once, inside the
+   * client's 30 s window or after it, and now and then the final 67 NUMBER DIALED up to 25 s after the 44; neither
+   * changes a figure. With `dialAfterWindowSeconds` (a run on the client's clock), now and then a 67 naming the
+   * ended key on its idle trunk after that window: the key is free again, so it is a new outbound call (the truth
+   * counts it), ended by its 44.
+   */
+  private afterOutbound(call: Call, s: Station, smdr: AcdWireInput): void {
+    const x = this.extra;
+    const r = x.next();
+    if (r < 0.5) this.emit(smdr);
+    else if (r < 0.8) this.at(x.int(1, 25), () => { this.emit(smdr); });
+    else this.at(x.int(31, 120), () => { this.emit(smdr); });
+    const dialled: AcdWireInput = { code: 67, callRefId: call.ref, source: s.num, dest: this.trunkOf(call), destType: 'CO', data2: call.number };
+    if (x.chance(0.4)) this.at(x.int(1, 25), () => { this.emit(dialled); });
+    const window = this.options.dialAfterWindowSeconds;
+    if (window === 0 || !x.chance(0.15)) return;
+    this.reusable = this.reusable.filter((e) => e.ref !== call.ref); // this key is spoken for
+    this.at(window + x.int(1, 60), () => {
+      if (!this.freeTrunks.has(call.trunk)) return; // only on an idle trunk: the next call on it takes it over
+      this.truth.outbound++;
+      this.emit(dialled);
+      this.at(x.int(1, 5), () => {
+        this.emit({ code: 44, callRefId: call.ref, source: s.num, dest: this.trunkOf(call), destType: 'CO', data1: 0 });
+      });
+    });
   }
 
   private outboundCall(): void {
@@ -610,7 +705,7 @@ export class CentreModel {
         this.hangUp(call);
         const dur = this.now - start;
         const hhmmss = [Math.floor(dur / 3600), Math.floor(dur / 60) % 60, dur % 60].map((n) => String(n).padStart(2, '0')).join('');
-        this.emit({ code: 69, callRefId: call.ref, source: s.num, dest: this.trunkOf(call), destType: 'CO', data1: hhmmss, data2: call.number });
+        this.afterOutbound(call, s, { code: 69, callRefId: call.ref, source: s.num, dest: this.trunkOf(call), destType: 'CO', data1: hhmmss, data2: call.number });
       });
     });
   }

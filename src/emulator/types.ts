@@ -65,6 +65,13 @@ export interface CentreOptions {
   readonly firstStation?: number;
   /** Epoch ms of simulated second 0 (the PBX clock). Live default: now (whole second); generator default: 2026-01-05 08:00 local. */
   readonly startTime?: number;
+  /**
+   * For a run whose simulated seconds are the client's own clock (the pure generator fed to a reducer): the client's
+   * `metrics.lateReportSeconds`. When set, now and then a 67 names an ended outbound call's key after that window (a
+   * new outbound call by docs/metrics.md §2, counted by the ground truth). Default 0: never (live, the emulator's
+   * clock can jump and the client's window is in real time).
+   */
+  readonly dialAfterWindowSeconds?: number;
 }
 
 /**
