@@ -106,6 +106,15 @@ export interface SessionDeps {
   readonly logger: Logger;
   readonly scheduler?: SchedulerLike;
   readonly random?: () => number;
+  /** Told of every login retry (the connection shows it as a `backoff` state: the cause and the attempt count). */
+  readonly onLoginRetry?: (retry: LoginRetry) => void;
+}
+
+/** One failed login that will be retried: the attempt (1 = the first retry), the wait before it, and why. */
+export interface LoginRetry {
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly error: unknown;
 }
 
 /** A refusal with "Already Login": retried (with the token-file logout first) until `alreadyLoginGiveUpMs`. */
@@ -263,6 +272,7 @@ export function createSession(deps: SessionDeps): Session {
             triedStoredToken = true;
             const d = backoff();
             logger.warn('login refused with "Already Login"; retrying', { attempt: alreadyCount, delayMs: d });
+            deps.onLoginRetry?.({ attempt: retries, delayMs: d, error: err });
             return concat(pre, timer(d, scheduler));
           }
           // Anything that is not one of our classified errors is a bug: surface it, do not hammer the login.
@@ -272,6 +282,7 @@ export function createSession(deps: SessionDeps): Session {
           }
           const d = backoff();
           logger.warn('login failed; retrying', { error: err instanceof Error ? err.message : String(err), delayMs: d });
+          deps.onLoginRetry?.({ attempt: retries, delayMs: d, error: err });
           return timer(d, scheduler);
         },
       }),
