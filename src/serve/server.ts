@@ -27,6 +27,7 @@ import { DEFAULT_FRESHNESS_MS, healthOf, type HealthReport } from './health.js';
 import { createPrometheusRegistry, type FeedStats } from './prometheus.js';
 import { DEFAULT_THRESHOLDS, type WallboardThresholds } from './thresholds.js';
 import { wallboardView } from './view.js';
+import { buildInfo } from './build-info.js';
 
 /** Options of {@link createWallboardServer}. */
 export interface WallboardServerOptions {
@@ -61,6 +62,8 @@ export interface WallboardServerOptions {
   readonly staticDir?: string;
   /** Shown in the page title. Default `ipecs-rx wallboard`. */
   readonly title?: string;
+  /** prom-client's default process metrics (`process_*`, `nodejs_*`) on /metrics. Default true. */
+  readonly processMetrics?: boolean;
 }
 
 /** Where a listening server is. */
@@ -128,6 +131,8 @@ export function createWallboardServer(options: WallboardServerOptions): Wallboar
     health,
     ...(options.stats ? { stats: options.stats } : {}),
     sseClients: () => clients.size,
+    buildInfo: buildInfo(),
+    processMetrics: options.processMetrics ?? true,
   });
 
   const send = (res: ServerResponse, chunk: string): void => {

@@ -7,11 +7,12 @@ import type { HealthReport } from './health.js';
 import { levelOf, type Level, type ThresholdKey, type WallboardThresholds } from './thresholds.js';
 
 /**
- * An agent's state on the board, one per agent (a logged-in station): `wrap` (in wrap-up) before `busy` (on a
- * call or ringing) before `unavailable` (UCD unavailable, idle) before `available` (ready and idle). So
- * `available` here is "ready and idle"; the summary's `agentsAvailable` counts busy available agents too.
+ * An agent's state on the board, one per agent (a logged-in station): `wrap` (in wrap-up) before `on_call` (on a
+ * call or being rung) before `not_ready` (UCD unavailable, idle) before `ready` (available and idle: takes the
+ * next call). The words differ from the summary's on purpose: `agentsAvailable` / `agentsUnavailable` count the
+ * UCD status whether on a call or not, so "available" and "unavailable" keep that one meaning everywhere.
  */
-export type AgentBoardState = 'available' | 'busy' | 'wrap' | 'unavailable';
+export type AgentBoardState = 'ready' | 'on_call' | 'wrap' | 'not_ready';
 
 /** One agent on the board. */
 export interface AgentRow {
@@ -45,9 +46,9 @@ export interface WallboardView {
 /** The board state of an agent's station (see {@link AgentBoardState}). */
 export function agentBoardState(st: StationSummary): AgentBoardState {
   if (st.wrap) return 'wrap';
-  if (st.busy || st.ringing) return 'busy';
-  if (!st.available) return 'unavailable';
-  return 'available';
+  if (st.busy || st.ringing) return 'on_call';
+  if (!st.available) return 'not_ready';
+  return 'ready';
 }
 
 /** Every logged-in agent, by station number. */
@@ -60,7 +61,7 @@ export function agentRows(summary: AcdSummary): AgentRow[] {
 
 /** Counts agents per board state. */
 export function countAgents(rows: readonly AgentRow[]): AgentCounts {
-  const c = { available: 0, busy: 0, wrap: 0, unavailable: 0 };
+  const c = { ready: 0, on_call: 0, wrap: 0, not_ready: 0 };
   for (const r of rows) c[r.state]++;
   return c;
 }
@@ -84,7 +85,7 @@ export function wallboardView(summary: AcdSummary, thresholds: WallboardThreshol
     levels: {
       callsInQueue: levelOf(summary.callsInQueue, thresholds.callsInQueue),
       longestWaitTime: levelOf(summary.longestWaitTime, thresholds.longestWaitTime),
-      agentsAvailable: levelOf(agents.available, thresholds.agentsAvailable),
+      agentsReady: levelOf(agents.ready, thresholds.agentsReady),
       serviceLevel: levelOf(summary.serviceLevel, thresholds.serviceLevel),
       averageSpeedOfAnswer: levelOf(summary.averageSpeedOfAnswer, thresholds.averageSpeedOfAnswer),
       abandonRate: levelOf(summary.abandonRate, thresholds.abandonRate),

@@ -78,12 +78,12 @@ describe('wallboard view', () => {
     unavailTime: 0,
     ...over,
   });
-  it('puts each agent in one board state: wrap, then busy (or ringing), then unavailable, then available', () => {
+  it('puts each agent in one board state: wrap, then on_call (or ringing), then not_ready, then ready', () => {
     expect(agentBoardState(station({ wrap: true, busy: true, available: false }))).toBe('wrap');
-    expect(agentBoardState(station({ busy: true, available: false }))).toBe('busy');
-    expect(agentBoardState(station({ ringing: true }))).toBe('busy');
-    expect(agentBoardState(station({ available: false }))).toBe('unavailable');
-    expect(agentBoardState(station({}))).toBe('available');
+    expect(agentBoardState(station({ busy: true, available: false }))).toBe('on_call');
+    expect(agentBoardState(station({ ringing: true }))).toBe('on_call');
+    expect(agentBoardState(station({ available: false }))).toBe('not_ready');
+    expect(agentBoardState(station({}))).toBe('ready');
   });
   it('lists agents only, by station number, counts them and colours the figures', () => {
     const summary = {
@@ -97,9 +97,9 @@ describe('wallboard view', () => {
     } as unknown as AcdSummary;
     const health = healthOf({ state: undefined, lastFrameAt: undefined, now: 0, freshnessMs: 1 });
     const v = wallboardView(summary, DEFAULT_THRESHOLDS, health);
-    expect(v.agentList.map((a) => `${a.station}:${a.state}`)).toEqual(['1002:available', '1010:busy']);
-    expect(v.agents).toEqual({ available: 1, busy: 1, wrap: 0, unavailable: 0 });
-    expect(v.levels).toEqual({ callsInQueue: 'red', longestWaitTime: 'green', agentsAvailable: 'amber', serviceLevel: 'none', averageSpeedOfAnswer: 'green', abandonRate: 'green' });
+    expect(v.agentList.map((a) => `${a.station}:${a.state}`)).toEqual(['1002:ready', '1010:on_call']);
+    expect(v.agents).toEqual({ ready: 1, on_call: 1, wrap: 0, not_ready: 0 });
+    expect(v.levels).toEqual({ callsInQueue: 'red', longestWaitTime: 'green', agentsReady: 'amber', serviceLevel: 'none', averageSpeedOfAnswer: 'green', abandonRate: 'green' });
   });
 });
 
@@ -130,7 +130,7 @@ describe('the strict Prometheus text checker', () => {
 });
 
 describe('wallboardView group rows', () => {
-  // The group table counts agents by the same board states as the tiles: an agent on a call is busy, not available,
+  // The group table counts agents by the same board states as the tiles: an agent on a call is on_call, not ready,
   // and an agent in two groups counts in both rows.
   it('counts each group\'s agents by board state, like the tiles', () => {
     let state = initialMetricsState(TEST_METRICS, 0);
@@ -141,10 +141,10 @@ describe('wallboardView group rows', () => {
       ev(17, { at: 4, src: '1001', dst: '1005' }),
     ]) state = reduceMetrics(state, e);
     const view = wallboardView(summarize(state, 5), DEFAULT_THRESHOLDS, healthOf({ state: undefined, lastFrameAt: undefined, now: 5, freshnessMs: 1 }));
-    expect(view.agents).toEqual({ available: 1, busy: 1, wrap: 0, unavailable: 0 });
+    expect(view.agents).toEqual({ ready: 1, on_call: 1, wrap: 0, not_ready: 0 });
     expect(Object.fromEntries(view.groups.map((g) => [g.group, g.board]))).toEqual({
-      '8': { available: 1, busy: 1, wrap: 0, unavailable: 0 },
-      '9': { available: 0, busy: 1, wrap: 0, unavailable: 0 },
+      '8': { ready: 1, on_call: 1, wrap: 0, not_ready: 0 },
+      '9': { ready: 0, on_call: 1, wrap: 0, not_ready: 0 },
     });
   });
 });
