@@ -77,7 +77,7 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
     return EXIT.config;
   }
   // The feed: from NATS JetStream (bridges elsewhere), or a client of its own (a PBX or the demo emulator).
-  let feed: { readonly parts: WallboardFeed; readonly label: string; readonly failure$: Observable<unknown>; close(): Promise<void> };
+  let feed: { readonly parts: WallboardFeed & { readonly serviceLevelSeconds?: number }; readonly label: string; readonly failure$: Observable<unknown>; close(): Promise<void> };
   if (values.source !== undefined) {
     const options = natsSourceOptions(values.source, values.sites, values.durable);
     if (typeof options === 'string') return usageError(io, 'serve', options);
@@ -95,7 +95,7 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
     }
     feed = {
       // Any frame proves the feed alive, whether it decoded, was filtered or was malformed.
-      parts: { summary$: client.summary$, connection$: client.connection$, activity$: client.frames$, stats: () => client.stats() },
+      parts: { summary$: client.summary$, connection$: client.connection$, activity$: client.frames$, stats: () => client.stats(), serviceLevelSeconds: client.config.metrics.serviceLevelSeconds },
       label: source.label,
       failure$: client.frames$,
       close: async () => {
