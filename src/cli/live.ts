@@ -9,6 +9,7 @@ import type { CliIo } from './io.js';
 import { parseCommand, usageError, type CommandSpec } from './command.js';
 import { EXIT, reportFatal } from './exit.js';
 import { connectLoud, durationOption, numberOption, startDemo, untilStoppedOrFailed, type DemoCentre } from './source.js';
+import { simulatedClock } from './sim-clock.js';
 
 interface LiveOptions extends RenderOptions {
   readonly command: string;
@@ -51,11 +52,13 @@ export const DEMO_COMMAND = {
   description: 'Starts the built-in emulator with a simulated contact centre and shows the live summary of a client connected to it.',
   options: {
     seed: { type: 'string', default: '1', arg: 'N', help: 'seed of the simulated centre (the same seed, the same calls)' },
-    speed: { type: 'string', default: '4', arg: 'X', help: 'simulated seconds per real second; figures are measured in real seconds, so waits look X times shorter' },
+    speed: { type: 'string', default: '10', arg: 'X', help: "simulated seconds per real second; the client measures on the centre's clock, so waits and the service level read as a real centre's at any speed" },
     ...OUTPUT_OPTIONS,
     refresh: { type: 'string', default: '500', arg: 'MS', help: 'redraw at most every MS milliseconds' },
   },
-  notes: ['Needs nothing but Node.js: no PBX, no network. Ctrl-C logs the client out and stops the emulator.'],
+  notes: [
+    "Needs nothing but Node.js: no PBX, no network. Ctrl-C logs the client out and stops the emulator. The times shown are on the simulated centre's clock; --json summaries too.",
+  ],
 } as const satisfies CommandSpec;
 
 /** `watch`'s options and help. */
@@ -85,8 +88,10 @@ export async function demoCommand(args: readonly string[], io: CliIo): Promise<n
   const { emulator, input, describe } = await startDemo(centre);
   io.err(`ipecs-rx demo: emulator listening on ${emulator.baseUrl} (certificate SHA-256 ${emulator.fingerprint256})`);
   try {
-    const client = connectLoud('demo', input, io, { logId: 'demo', env: {} });
-    return await runLive(client, io, { command: 'demo', json: values.json, refreshMs, durationMs, title: 'ipecs-rx demo (emulator)', note: describe });
+    // The client measures on the simulated centre's clock, so its figures are the centre's (sim-clock.ts).
+    const client = connectLoud('demo', input, io, { logId: 'demo', env: {}, scheduler: simulatedClock(speed) });
+    const note = `${describe}; every figure on the centre's clock (${speed === 1 ? 'real time' : `${speed} simulated seconds per second`})`;
+    return await runLive(client, io, { command: 'demo', json: values.json, refreshMs, durationMs, title: 'ipecs-rx demo (emulator)', note });
   } finally {
     await emulator.stop();
   }

@@ -7,7 +7,7 @@ import { describeConnection, type ConnectionView } from '../serve/status.js';
 export { NO_CONNECTION, nextConnectionView, type ConnectionView } from '../serve/status.js';
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
-const num = (n: number | null): string => (n === null ? '—' : String(n));
+const secs = (n: number): string => `${n.toFixed(1)} s`;
 const pct = (n: number | null): string => (n === null ? '—' : `${(n * 100).toFixed(1)}%`);
 
 /** `3723.5` seconds → `1:02:03`. */
@@ -35,7 +35,7 @@ export function renderSummary(s: AcdSummary, connection: ConnectionView | undefi
     ['Abandoned', `${s.totalAbandonedCalls}  (of them short ${s.shortAbandons}; rate ${pct(s.abandonRate)})`],
     ['Outbound', String(s.totalOutboundCalls)],
     ['Service level', pct(s.serviceLevel)],
-    ['ASA / AHT', `${num(s.averageSpeedOfAnswer)} s / ${num(s.averageHandleTime)} s`],
+    ['ASA / AHT', s.totalAnsweredCalls === 0 ? '— / —' : `${secs(s.averageSpeedOfAnswer)} / ${secs(s.averageHandleTime)}`],
     ['Stations', `${s.stationsConnected} in service, ${s.busyStations} busy`],
     ['Agents', `${s.agentsLoggedIn} logged in: ${s.agentsAvailable} available, ${s.agentsUnavailable} unavailable, ${s.agentsOnWrap} wrap-up`],
     ['Agent time, summed', `logged in ${formatDuration(s.totalLoggedInTime)}, avail ${formatDuration(s.totalAvailTime)}, unavail ${formatDuration(s.totalUnavailTime)}`],
