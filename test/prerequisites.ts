@@ -2,7 +2,9 @@
 // config. A test file needs a program when its source, or a local module it imports (transitively), names it (the
 // markers below), so a new test file is covered without a list to keep. Without the program, on a developer's
 // machine, those files are left out and ONE loud line says what is missing and how to install it; under CI=true a
-// missing program fails the run, because CI installs them (.ci/run) and they must always run there.
+// missing program fails the run, because CI installs them (.ci/run) and they must always run there. A file that
+// needs a program for a few of its tests only (the README's code blocks) checks it per test instead, and says so
+// with the line `// prerequisites: checked per test`.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -64,8 +66,16 @@ export function filesNeeding(root: string): Map<Prerequisite, string[]> {
     seen.add(f);
     return p.marker.test(source.get(f) ?? '') || (imports.get(f) ?? []).some((g) => needs(p, g, seen));
   };
-  const tests = files.filter((f) => f.endsWith('.test.ts'));
+  // A test file that checks a program itself, per test, says so with this line and is never left out whole.
+  const tests = files.filter((f) => f.endsWith('.test.ts') && !(source.get(f) ?? '').includes('// prerequisites: checked per test'));
   return new Map(PREREQUISITES.map((p) => [p, tests.filter((f) => needs(p, f, new Set())).map((f) => relative(root, f))]));
+}
+
+/** The prerequisite named `name`, for a file that checks it per test. */
+export function prerequisite(name: string): Prerequisite {
+  const p = PREREQUISITES.find((x) => x.name === name);
+  if (p === undefined) throw new Error(`no prerequisite ${name}`);
+  return p;
 }
 
 /**

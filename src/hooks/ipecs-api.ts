@@ -105,9 +105,15 @@ export class IpecsAPI {
     this.client = client;
     return new Promise<void>((resolve, reject) => {
       this.settle = { resolve, reject };
+      // A fatal connection error ends every stream with it: connectAPI() then rejects with that error.
       const dispatch = <P>(kind: HookKind, source$: Observable<P>) =>
-        source$.subscribe((payload) => {
-          this.call(kind, payload);
+        source$.subscribe({
+          next: (payload) => {
+            this.call(kind, payload);
+          },
+          error: (err: unknown) => {
+            void this.finish(err);
+          },
         });
       const sub = dispatch('event', client.summary$.pipe(map(toLegacySummary)));
       sub.add(dispatch('newCall', client.newCall$.pipe(map(legacyHookPayload))));
