@@ -43,7 +43,7 @@ export default tseslint.config(
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,
       sourceType: 'script',
-      globals: { window: 'readonly', document: 'readonly', EventSource: 'readonly', console: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setTimeout: 'readonly', Date: 'readonly', Intl: 'readonly', fetch: 'readonly' },
+      globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', getComputedStyle: 'readonly', requestAnimationFrame: 'readonly', EventSource: 'readonly', console: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setTimeout: 'readonly', Date: 'readonly', Intl: 'readonly', fetch: 'readonly' },
     },
   },
 );

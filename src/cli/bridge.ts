@@ -9,6 +9,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ConnectInput } from '../client.js';
 import { createLogger } from '../logging/winston-logger.js';
+import { defaultSpoolDir } from '../config/state-dir.js';
 import { connectMany, siteIdProblems } from '../multi/connect-many.js';
 import type { SiteInput } from '../multi/types.js';
 import { startBridge } from '../bridge/bridge.js';
@@ -94,7 +95,7 @@ export async function bridgeCommand(args: readonly string[], io: CliIo): Promise
     io.err(`bridge: ${sites}`);
     return 2;
   }
-  const spoolDir = values.spool === 'none' ? undefined : (values.spool ?? join(dirname(resolve(values.config)), 'ipecs-rx-spool'));
+  const spoolDir = values.spool === 'none' ? undefined : (values.spool ?? defaultSpoolDir());
   const logger = createLogger({ label: 'bridge', level: 'info', file: null, console: true, maxSize: 10_000_000, maxFiles: 1 });
   const many = connectMany(sites, { logger, env: process.env });
   const bridge = startBridge({

@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.js';
 
-const USAGE = `usage: ipecs-rx emulate [options]
+export const EMULATE_USAGE = `usage: ipecs-rx emulate [options]
 
 Runs an iPECS Web API emulator (HTTPS + WSS, self-signed certificate) with a simulated contact centre, and prints
 the client configuration that connects to it (host, port, account, certificate pin).
@@ -104,11 +104,11 @@ export interface EmulateIo {
 export async function emulateCommand(args: readonly string[], io: EmulateIo): Promise<number> {
   const parsed = parseEmulateArgs(args);
   if (typeof parsed === 'string') {
-    io.err(`${parsed}\n\n${USAGE}`);
+    io.err(`${parsed}\n\n${EMULATE_USAGE}`);
     return 2;
   }
   if (parsed.help) {
-    io.out(USAGE);
+    io.out(EMULATE_USAGE);
     return 0;
   }
   const options: EmulatorOptions = {

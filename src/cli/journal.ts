@@ -3,7 +3,6 @@
 // closing summary and the final one. The CLI only wires the library (journal/, socket/, config/).
 
 import { statSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { createConnection } from '../socket/connection.js';
 import { loadConfig, loadConfigFile } from '../config/load.js';
 import { createLogger } from '../logging/winston-logger.js';
@@ -11,45 +10,59 @@ import { recordJournal } from '../journal/record.js';
 import { replayJournal, type ReplayProgress } from '../journal/replay.js';
 import type { AcdSummary } from '../metrics/types.js';
 import { renderSummary } from './render.js';
-import { SOURCE_OPTIONS, durationOf, openSource, untilStopped } from './source.js';
+import { SOURCE_OPTIONS, durationOption, openSource, untilStoppedOrFailed } from './source.js';
+import { parseCommand, usageError, type CommandSpec } from './command.js';
+import { EXIT, printWarnings, reportFatal } from './exit.js';
 import type { CliIo } from './io.js';
 
-/** Usage of `record` and `replay` (for the main usage text). */
-export const JOURNAL_USAGE = `  record    write every raw frame of a live connection to an NDJSON journal
-              --out FILE.ndjson (required)  --config FILE | --demo [--seed N (1) --speed X (30)]  --duration S
-  replay    re-run a journal on a virtual clock; print each period's summary and the final one
-              FILE.ndjson  --json  --until ISO-TIME|EPOCH-MS  --config FILE (metrics/filters instead of the journal's)`;
+/** `record`'s options and help. */
+export const RECORD_COMMAND = {
+  name: 'record',
+  summary: 'write every raw frame of a live connection to an NDJSON journal',
+  description: 'Writes every raw frame of a live connection, with its receive instant, to an NDJSON journal (replay re-runs it).',
+  options: {
+    out: { type: 'string', arg: 'FILE.ndjson', help: 'the journal to write (required; appended to if it exists)' },
+    ...SOURCE_OPTIONS,
+  },
+} as const satisfies CommandSpec;
+
+/** `replay`'s options and help. */
+export const REPLAY_COMMAND = {
+  name: 'replay',
+  summary: "re-run a journal on a virtual clock; print each period's summary",
+  description: "Re-runs a journal through the same pipeline on a virtual clock, and prints each period's closing summary and the final one.",
+  synopsis: '[options] FILE.ndjson',
+  positionals: { min: 1, max: 1 },
+  options: {
+    json: { type: 'boolean', default: false, help: 'one JSON object per summary instead of the table' },
+    until: { type: 'string', arg: 'ISO-TIME|EPOCH-MS', help: 'stop at this instant of the recording' },
+    config: { type: 'string', arg: 'FILE', help: "take metrics and filters from this configuration file instead of the journal's header" },
+  },
+} as const satisfies CommandSpec;
 
 /**
  * `ipecs-rx record --out FILE.ndjson [--config FILE | --demo] [--duration S]`. Takes the raw arguments after the
  * command name; returns the exit code.
  */
 export async function recordCommand(args: readonly string[], io: CliIo): Promise<number> {
-  let values;
+  const parsed = parseCommand(RECORD_COMMAND, args, io);
+  if (parsed.kind === 'exit') return parsed.code;
+  const { values } = parsed;
+  if (values.out === undefined) return usageError(io, 'record', 'needs --out FILE.ndjson');
+  const durationMs = durationOption(io, 'record', values.duration);
+  if (durationMs === null) return EXIT.usage;
+  const source = await openSource('record', values, io);
+  if (source === undefined) return EXIT.usage;
   try {
-    ({ values } = parseArgs({ args: [...args], options: { ...SOURCE_OPTIONS, out: { type: 'string' } }, strict: true }));
-  } catch (err: unknown) {
-    io.err(`record: ${err instanceof Error ? err.message : String(err)}\n\n${JOURNAL_USAGE}`);
-    return 2;
-  }
-  if (values.out === undefined) {
-    io.err(`record: needs --out FILE.ndjson\n\n${JOURNAL_USAGE}`);
-    return 2;
-  }
-  const durationMs = durationOf(values.duration);
-  if (typeof durationMs === 'string') {
-    io.err(`record: ${durationMs}`);
-    return 2;
-  }
-  const source = await openSource(values, io);
-  if (typeof source === 'string') {
-    io.err(`record: ${source}\n\n${JOURNAL_USAGE}`);
-    return 2;
-  }
-  try {
-    const { config, warnings } = loadConfig(source.input, source.emulator ? {} : process.env);
-    const logger = createLogger({ label: 'record', ...config.log });
-    for (const w of warnings) io.err(`warning: ${w}`);
+    let loaded;
+    try {
+      loaded = loadConfig(source.input, source.emulator ? {} : process.env);
+    } catch (err: unknown) {
+      return reportFatal(io, 'record', err);
+    }
+    const { config, warnings } = loaded;
+    printWarnings(io, 'record', warnings);
+    const logger = createLogger({ label: 'record', ...config.log, secrets: [config.server.password] });
     const connection = createConnection(config, { logger });
     const recorder = recordJournal(connection.frames$, {
       out: values.out,
@@ -57,18 +70,20 @@ export async function recordCommand(args: readonly string[], io: CliIo): Promise
       connection$: connection.connection$,
       logger,
     });
-    io.err(`recording to ${values.out} (Ctrl-C to stop)`);
+    io.err(`ipecs-rx record: recording to ${values.out} (Ctrl-C to stop)`);
     // A fatal connection error ends the frames stream, and so the recording.
-    await Promise.race([untilStopped(io, durationMs), recorder.done]);
+    const outcome = await untilStoppedOrFailed(io, durationMs, connection.frames$);
     const result = await recorder.close();
     await connection.close();
     await logger.close();
     io.out(`recorded ${result.frames} frames (${result.bytes} bytes)${result.dropped > 0 ? `, ${result.dropped} dropped (disk too slow)` : ''} to ${values.out}`);
+    if (outcome.kind === 'fatal') return reportFatal(io, 'record', outcome.error);
     if (result.error !== undefined) {
-      io.err(`record: ${result.error}`);
-      return 1;
+      io.err(`ipecs-rx record: stopped: ${result.error}`);
+      return EXIT.failed;
     }
-    return 0;
+    io.err('ipecs-rx record: stopped: logged out, socket closed');
+    return EXIT.ok;
   } finally {
     await source.emulator?.stop();
   }
@@ -99,36 +114,26 @@ const LONG_FILE_BYTES = 1024 * 1024;
  * name; returns the exit code.
  */
 export async function replayCommand(args: readonly string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      options: { json: { type: 'boolean', default: false }, until: { type: 'string' }, config: { type: 'string' } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (err: unknown) {
-    io.err(`replay: ${err instanceof Error ? err.message : String(err)}\n\n${JOURNAL_USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommand(REPLAY_COMMAND, args, io);
+  if (parsed.kind === 'exit') return parsed.code;
   const { values, positionals } = parsed;
-  const file = positionals[0];
-  if (file === undefined || positionals.length > 1) {
-    io.err(`replay: needs exactly one journal file\n\n${JOURNAL_USAGE}`);
-    return 2;
-  }
+  const file = positionals[0] ?? '';
   const until = untilOf(values.until);
-  if (typeof until === 'string') {
-    io.err(`replay: ${until}`);
-    return 2;
+  if (typeof until === 'string') return usageError(io, 'replay', until);
+  let override;
+  try {
+    const loaded = values.config === undefined ? undefined : loadConfigFile(values.config);
+    printWarnings(io, 'replay', loaded?.warnings ?? []);
+    override = loaded?.config;
+  } catch (err: unknown) {
+    return reportFatal(io, 'replay', err);
   }
-  const override = values.config === undefined ? undefined : loadConfigFile(values.config).config;
   let size: number;
   try {
     size = statSync(file).size;
   } catch (err: unknown) {
-    io.err(`replay: cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
-    return 1;
+    io.err(`ipecs-rx replay: stopped: cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    return EXIT.failed;
   }
   // The bar goes to stderr, on a terminal only, for long files, at most every 100 ms (real time: a CLI concern).
   const showProgress = io.isTTY && size > LONG_FILE_BYTES;
@@ -143,28 +148,34 @@ export async function replayCommand(args: readonly string[], io: CliIo): Promise
     io.out(text);
   };
   const describe = (label: string, s: AcdSummary): string =>
-    values.json ? JSON.stringify({ kind: label, summary: s }) : renderSummary(s, undefined, `${label}: ${new Date(s.periodStart).toISOString()} → ${new Date(s.at).toISOString()}`);
+    values.json ? JSON.stringify({ kind: label, summary: s }) : renderSummary(s, undefined, { title: `${label}: ${new Date(s.periodStart).toISOString()} → ${new Date(s.at).toISOString()}` });
 
-  const result = await replayJournal(file, {
-    ...(until === undefined ? {} : { until }),
-    ...(override === undefined ? {} : { metrics: override.metrics, filters: override.filters, maxFrameBytes: override.socket.maxFrameBytes }),
-    onPeriod: (closing) => {
-      print(describe('period', closing));
-    },
-    ...(showProgress
-      ? {
-          progressEvery: 2000,
-          onProgress: (p: ReplayProgress) => {
-            const now = Date.now();
-            if (now - lastDrawn < 100) return;
-            lastDrawn = now;
-            clearBar();
-            io.err(progressBar(p));
-            drawn = true;
-          },
-        }
-      : {}),
-  });
+  let result;
+  try {
+    result = await replayJournal(file, {
+      ...(until === undefined ? {} : { until }),
+      ...(override === undefined ? {} : { metrics: override.metrics, filters: override.filters, maxFrameBytes: override.socket.maxFrameBytes }),
+      onPeriod: (closing) => {
+        print(describe('period', closing));
+      },
+      ...(showProgress
+        ? {
+            progressEvery: 2000,
+            onProgress: (p: ReplayProgress) => {
+              const now = Date.now();
+              if (now - lastDrawn < 100) return;
+              lastDrawn = now;
+              clearBar();
+              io.err(progressBar(p));
+              drawn = true;
+            },
+          }
+        : {}),
+    });
+  } catch (err: unknown) {
+    clearBar();
+    return reportFatal(io, 'replay', err);
+  }
   clearBar();
   print(describe('final', result.final));
   const notes = [
@@ -175,5 +186,5 @@ export async function replayCommand(args: readonly string[], io: CliIo): Promise
     result.gaps > 0 ? `${result.gaps} connection gaps in the recording` : '',
   ].filter((x) => x !== '');
   io.err(`replayed ${notes.join('; ')}`);
-  return 0;
+  return EXIT.ok;
 }

@@ -1,84 +1,81 @@
-// The `ipecs-rx` command: parses arguments and hands over to a command module.
+// The `ipecs-rx` command: picks the subcommand and hands over its arguments. Every subcommand parses its own
+// options from a table (command.ts) that also prints its --help, and ends with an exit code (exit.ts).
 
-import { parseArgs } from 'node:util';
-import { demoCommand, watchCommand } from './live.js';
-import { emulateCommand } from './emulate.js';
-import { serveCommand, SERVE_USAGE } from './serve.js';
-import { recordCommand, replayCommand, JOURNAL_USAGE } from './journal.js';
+import { demoCommand, watchCommand, DEMO_COMMAND, WATCH_COMMAND } from './live.js';
+import { EMULATE_USAGE, emulateCommand } from './emulate.js';
+import { serveCommand, SERVE_COMMAND } from './serve.js';
+import { recordCommand, replayCommand, RECORD_COMMAND, REPLAY_COMMAND } from './journal.js';
 import { bridgeCommand, BRIDGE_USAGE } from './bridge.js';
 import { processIo, type CliIo } from './io.js';
-import { durationOf } from './source.js';
+import { helpText, type CommandSpec } from './command.js';
+import { EXIT, EXIT_CODES_HELP, reportFatal } from './exit.js';
 
-const USAGE = `usage: ipecs-rx <command> [options]
+interface Subcommand {
+  readonly summary: string;
+  readonly run: (args: readonly string[], io: CliIo) => Promise<number>;
+  /** The help text (`ipecs-rx help NAME`); commands with a spec print it for `NAME --help` themselves. */
+  readonly help: () => string;
+}
 
-commands:
-  demo      start the built-in emulator and show the live summary
-              --seed N (1)  --speed X (10)  --json  --duration S  --refresh MS (500)
-  watch     show the live summary of a real PBX
-              --config FILE (required)  --json  --duration S  --refresh MS (1000)
-  emulate   run the iPECS emulator on its own and print the client config that reaches it
-              --port N (8743)  --host H  --seed N  --speed X  --warm  --plain  --no-centre  --user U  --password P
-              --timeout S  --write-config FILE  --verbose
-${SERVE_USAGE}
-${JOURNAL_USAGE}
-${BRIDGE_USAGE}
-  help      this text`;
+const fromSpec = (spec: CommandSpec, run: Subcommand['run']): Subcommand => ({ summary: spec.summary, run, help: () => helpText(spec) });
+
+const COMMANDS: Readonly<Record<string, Subcommand>> = {
+  demo: fromSpec(DEMO_COMMAND, demoCommand),
+  watch: fromSpec(WATCH_COMMAND, watchCommand),
+  emulate: {
+    summary: 'the iPECS Web API emulator on its own (HTTPS + WSS, simulated centre, faults)',
+    run: (args, io) => emulateCommand(args, io),
+    help: () => EMULATE_USAGE,
+  },
+  serve: fromSpec(SERVE_COMMAND, serveCommand),
+  record: fromSpec(RECORD_COMMAND, recordCommand),
+  replay: fromSpec(REPLAY_COMMAND, replayCommand),
+  bridge: {
+    summary: "publish PBXs' events, gaps and summaries to NATS JetStream",
+    run: bridgeCommand,
+    help: () => BRIDGE_USAGE,
+  },
+};
+
+/** The top-level usage: every command with its summary. */
+export function usageText(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length)) + 2;
+  return [
+    'usage: ipecs-rx <command> [options]',
+    '',
+    'commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`),
+    `  ${'help'.padEnd(width)}this text; ipecs-rx help <command> (or ipecs-rx <command> --help) lists its options`,
+    '',
+    EXIT_CODES_HELP,
+  ].join('\n');
+}
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const [command, ...rest] = argv;
-  try {
-    switch (command) {
-      case 'demo': {
-        const { values } = parseArgs({
-          args: rest,
-          options: { seed: { type: 'string', default: '1' }, speed: { type: 'string', default: '10' }, json: { type: 'boolean', default: false }, duration: { type: 'string' }, refresh: { type: 'string', default: '500' } },
-        });
-        const durationMs = durationOf(values.duration);
-        if (typeof durationMs === 'string') {
-          io.err(`demo: ${durationMs}`);
-          return 2;
-        }
-        return await demoCommand({ seed: Number(values.seed), speed: Number(values.speed), json: values.json, durationMs, refreshMs: Number(values.refresh) }, io);
-      }
-      case 'watch': {
-        const { values } = parseArgs({
-          args: rest,
-          options: { config: { type: 'string' }, json: { type: 'boolean', default: false }, duration: { type: 'string' }, refresh: { type: 'string', default: '1000' } },
-        });
-        if (values.config === undefined) {
-          io.err('watch needs --config FILE');
-          return 2;
-        }
-        const durationMs = durationOf(values.duration);
-        if (typeof durationMs === 'string') {
-          io.err(`watch: ${durationMs}`);
-          return 2;
-        }
-        return await watchCommand({ configFile: values.config, json: values.json, durationMs, refreshMs: Number(values.refresh) }, io);
-      }
-      case 'emulate':
-        return await emulateCommand(rest, io);
-      case 'serve':
-        return await serveCommand(rest, io);
-      case 'record':
-        return await recordCommand(rest, io);
-      case 'replay':
-        return await replayCommand(rest, io);
-      case 'bridge':
-        return await bridgeCommand(rest, io);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        io.out(USAGE);
-        return command === undefined ? 2 : 0;
-      default:
-        io.err(`unknown command '${command}'\n\n${USAGE}`);
-        return 2;
+  if (command === undefined) {
+    io.err(usageText());
+    return EXIT.usage;
+  }
+  if (command === 'help' || command === '--help' || command === '-h') {
+    const about = rest[0] === undefined ? undefined : COMMANDS[rest[0]];
+    if (rest[0] !== undefined && about === undefined) {
+      io.err(`ipecs-rx: unknown command '${rest[0]}'\n\n${usageText()}`);
+      return EXIT.usage;
     }
+    io.out(about === undefined ? usageText() : about.help());
+    return EXIT.ok;
+  }
+  const sub = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (sub === undefined) {
+    io.err(`ipecs-rx: unknown command '${command}'\n\n${usageText()}`);
+    return EXIT.usage;
+  }
+  try {
+    return await sub.run(rest, io);
   } catch (err: unknown) {
-    io.err(err instanceof Error ? err.message : String(err));
-    return 1;
+    // Anything a command did not handle itself still ends with one line and a non-zero code.
+    return reportFatal(io, command, err);
   }
 }

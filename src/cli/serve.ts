@@ -2,20 +2,34 @@
 // built-in emulator with --demo). The CLI only wires connect() to createWallboardServer().
 
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { connect } from '../client.js';
+import { NEVER, type Observable } from 'rxjs';
+import type { IpecsClient } from '../client.js';
 import { createWallboardServer } from '../serve/server.js';
 import { fromJetStream } from '../bridge/consumer.js';
 import { natsSourceOptions } from '../bridge/serve-source.js';
 import { wallboardFeed, type WallboardFeed } from '../multi/wallboard-source.js';
 import { DEFAULT_SERVE_SETTINGS, decodeServeSettings, type ServeSettings } from '../serve/settings.js';
 import type { CliIo } from './io.js';
-import { SOURCE_OPTIONS, durationOf, openSource, untilStopped } from './source.js';
+import { parseCommand, usageError, type CommandSpec } from './command.js';
+import { EXIT, reportFatal } from './exit.js';
+import { SOURCE_OPTIONS, connectLoud, durationOption, openSource, untilStoppedOrFailed, type Outcome } from './source.js';
 
-/** Usage of `serve` (for the main usage text). */
-export const SERVE_USAGE = `  serve     the wallboard (GET /), /events, /summary, /health and /metrics
-              --config FILE | --demo [--seed N (1) --speed X (30)] | --source nats://HOST:PORT --sites ID[,ID] [--durable NAME]
-              --port N (8080)  --host H (127.0.0.1)  --wallboard FILE (thresholds JSON)  --duration S`;
+/** `serve`'s options and help. */
+export const SERVE_COMMAND = {
+  name: 'serve',
+  summary: 'the wallboard, /summary, /health and /metrics (Prometheus)',
+  description: 'Serves the wallboard (GET /), /events (Server-Sent Events), /summary, /health and /metrics (Prometheus) over a live feed: a PBX (--config), the built-in emulator (--demo) or bridges over NATS (--source).',
+  options: {
+    ...SOURCE_OPTIONS,
+    source: { type: 'string', arg: 'nats://HOST:PORT', help: 'read the feed from NATS JetStream (bridges elsewhere) instead of a PBX; needs --sites' },
+    sites: { type: 'string', arg: 'ID[,ID]', help: 'with --source: the sites to show (combined)' },
+    durable: { type: 'string', default: 'wallboard', arg: 'NAME', help: 'with --source: the durable consumer name' },
+    port: { type: 'string', default: '8080', arg: 'N', help: 'port to listen on; 0 = any free port' },
+    host: { type: 'string', default: '127.0.0.1', arg: 'H', help: 'address to listen on; 0.0.0.0 for a TV elsewhere on the network' },
+    wallboard: { type: 'string', arg: 'FILE', help: "wallboard settings JSON (title, thresholds, agent names); default: the config file's \"serve\" key" },
+  },
+  notes: ['A fatal error of the PBX connection (credentials, certificate, configuration) stops serve with one line on stderr and its exit code; while the PBX is only unreachable it keeps serving, and the page, /health and /metrics say so.'],
+} as const satisfies CommandSpec;
 
 function readJson(path: string): unknown {
   return JSON.parse(readFileSync(path, 'utf8')) as unknown;
@@ -48,83 +62,65 @@ export function loadServeSettings(wallboardFile: string | undefined, configFile:
   return 'errors' in r ? `invalid wallboard settings in ${from}:\n  ${r.errors.join('\n  ')}` : r.settings;
 }
 
-/**
- * `ipecs-rx serve [--config FILE | --demo] [--port N] [--host H] [--wallboard FILE] [--duration S]`.
- * Takes the raw arguments after the command name; returns the exit code (2 for a usage error).
- */
+/** `ipecs-rx serve …` (see {@link SERVE_COMMAND}). Takes the raw arguments after the command name; returns the exit code. */
 export async function serveCommand(args: readonly string[], io: CliIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      options: {
-        ...SOURCE_OPTIONS,
-        port: { type: 'string', default: '8080' },
-        host: { type: 'string', default: '127.0.0.1' },
-        wallboard: { type: 'string' },
-        source: { type: 'string' },
-        sites: { type: 'string' },
-        durable: { type: 'string', default: 'wallboard' },
-      },
-      strict: true,
-    }));
-  } catch (err: unknown) {
-    io.err(`serve: ${err instanceof Error ? err.message : String(err)}\n\n${SERVE_USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommand(SERVE_COMMAND, args, io);
+  if (parsed.kind === 'exit') return parsed.code;
+  const { values } = parsed;
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    io.err('serve: --port must be an integer 0-65535');
-    return 2;
-  }
-  const durationMs = durationOf(values.duration);
-  if (typeof durationMs === 'string') {
-    io.err(`serve: ${durationMs}`);
-    return 2;
-  }
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return usageError(io, 'serve', `--port must be an integer 0-65535, not '${values.port}'`);
+  const durationMs = durationOption(io, 'serve', values.duration);
+  if (durationMs === null) return EXIT.usage;
   const settings = loadServeSettings(values.wallboard, values.config);
   if (typeof settings === 'string') {
-    io.err(`serve: ${settings}`);
-    return 2;
+    io.err(`ipecs-rx serve: stopped: ${settings}`);
+    return EXIT.config;
   }
   // The feed: from NATS JetStream (bridges elsewhere), or a client of its own (a PBX or the demo emulator).
-  let feed: { readonly parts: WallboardFeed; readonly label: string; close(): Promise<void> };
+  let feed: { readonly parts: WallboardFeed & { readonly serviceLevelSeconds?: number }; readonly label: string; readonly failure$: Observable<unknown>; close(): Promise<void> };
   if (values.source !== undefined) {
     const options = natsSourceOptions(values.source, values.sites, values.durable);
-    if (typeof options === 'string') {
-      io.err(`serve: ${options}\n\n${SERVE_USAGE}`);
-      return 2;
-    }
+    if (typeof options === 'string') return usageError(io, 'serve', options);
     const streams = fromJetStream(options);
-    feed = { parts: wallboardFeed(streams), label: `${values.source} (sites ${options.sites.join(', ')})`, close: () => streams.close() };
+    feed = { parts: wallboardFeed(streams), label: `${values.source} (sites ${options.sites.join(', ')})`, failure$: NEVER, close: () => streams.close() };
   } else {
-    const source = await openSource(values, io);
-    if (typeof source === 'string') {
-      io.err(`serve: ${source}\n\n${SERVE_USAGE}`);
-      return 2;
+    const source = await openSource('serve', values, io);
+    if (source === undefined) return EXIT.usage;
+    let client: IpecsClient;
+    try {
+      client = connectLoud('serve', source.input, io, { logId: 'serve', ...(source.emulator ? { env: {} } : {}) });
+    } catch (err: unknown) {
+      await source.emulator?.stop();
+      return reportFatal(io, 'serve', err);
     }
-    const client = connect(source.input, { logId: 'serve', ...(source.emulator ? { env: {} } : {}) });
     feed = {
       // Any frame proves the feed alive, whether it decoded, was filtered or was malformed.
-      parts: { summary$: client.summary$, connection$: client.connection$, activity$: client.frames$, stats: () => client.stats() },
+      parts: { summary$: client.summary$, connection$: client.connection$, activity$: client.frames$, stats: () => client.stats(), serviceLevelSeconds: client.config.metrics.serviceLevelSeconds },
       label: source.label,
+      failure$: client.frames$,
       close: async () => {
         await client.close();
         await source.emulator?.stop();
       },
     };
   }
+  let outcome: Outcome;
   try {
-    const server = createWallboardServer({ ...feed.parts, thresholds: settings.thresholds, freshnessMs: settings.freshnessMs, title: settings.title });
+    const server = createWallboardServer({ ...feed.parts, ...settings });
     try {
       const addr = await server.listen(port, values.host);
       io.out(`wallboard: ${addr.url}/  (also /summary /health /metrics; source: ${feed.label})`);
-      await untilStopped(io, durationMs);
+      outcome = await untilStoppedOrFailed(io, durationMs, feed.failure$);
     } finally {
       await server.close();
     }
+  } catch (err: unknown) {
+    // The port is taken, or the address is not ours.
+    outcome = { kind: 'fatal', error: err };
   } finally {
     await feed.close();
   }
-  return 0;
+  if (outcome.kind === 'fatal') return reportFatal(io, 'serve', outcome.error);
+  io.err('ipecs-rx serve: stopped');
+  return EXIT.ok;
 }

@@ -123,7 +123,11 @@ export interface MetricsConfig {
 
 /** Logging. */
 export interface LogConfig {
-  /** JSON-lines log file; `null` for none. Default `log/ipecsapi.log`. */
+  /**
+   * JSON-lines log file; `null` for none. A relative path is in the per-user state folder (state-dir.ts:
+   * `$XDG_STATE_HOME/ipecs-rx`, else `~/.local/state/ipecs-rx`); the loaded configuration holds it resolved.
+   * Default `ipecsapi.log` there.
+   */
   readonly file: string | null;
   readonly level: LogLevel;
   /** Readable output on stderr. */
@@ -195,6 +199,6 @@ export const DEFAULT_CONFIG: Config = {
     maxCallAgeMs: 12 * 3_600_000,
     lateReportSeconds: 30,
   },
-  log: { file: 'log/ipecsapi.log', level: 'info', console: false, maxSize: 5_000_000, maxFiles: 5 },
+  log: { file: 'ipecsapi.log', level: 'info', console: false, maxSize: 5_000_000, maxFiles: 5 },
   resources: { language: 'en-GB', languageFile: 'res/lang/en-GB.json', commandsFile: 'res/ipecs-commands.json' },
 };

@@ -15,6 +15,7 @@ import { ConfigFileCodec, SECTION_KEYS, SECTION_NAMES } from './codec.js';
 import type { ConfigFile } from './codec.js';
 import { escapeForLog } from '../logging/escape.js';
 import { SECRET_KEY } from '../logging/redact.js';
+import { statePath } from './state-dir.js';
 
 /** One configuration problem. */
 export interface ConfigProblem {
@@ -206,8 +207,11 @@ function defined<T extends object>(o: T | undefined, dropNull = false): Partial<
   return out as Partial<T>;
 }
 
-/** Merges decoded layers over the defaults, section by section (decoded layers hold known keys only). */
-function merge(layers: readonly ConfigFile[]): Config {
+/**
+ * Merges decoded layers over the defaults, section by section (decoded layers hold known keys only); `env` places
+ * a relative log file in the per-user state folder.
+ */
+function merge(layers: readonly ConfigFile[], env: NodeJS.ProcessEnv): Config {
   // `log.file: null` means "no file"; elsewhere `null` means "not set".
   const pick = <S extends keyof Config>(s: S): Config[S] =>
     Object.assign({}, DEFAULT_CONFIG[s], ...layers.map((l) => defined(l[s] as object | undefined, s !== 'log'))) as Config[S];
@@ -219,9 +223,14 @@ function merge(layers: readonly ConfigFile[]): Config {
     socket: pick('socket'),
     filters: pick('filters'),
     metrics: metrics.timeZone === 'local' ? { ...metrics, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone } : metrics,
-    log: pick('log'),
+    log: withStatePath(pick('log'), env),
     resources: pick('resources'),
   };
+}
+
+/** A relative log file is in the per-user state folder, never in the working directory (state-dir.ts). */
+function withStatePath(log: Config['log'], env: NodeJS.ProcessEnv): Config['log'] {
+  return log.file === null || log.file === '' ? log : { ...log, file: statePath(log.file, env) };
 }
 
 /** The server keys the environment can set, and how to read each. */
@@ -293,7 +302,7 @@ function resolveLayers(fileLayer: { raw: unknown; file: string } | undefined, in
     // `undefined` values of an explicit input mean "not set": the codec lets them through and `merge` drops them.
     layers.push(decodeLayer(input, source, problems));
   }
-  const config = merge(layers);
+  const config = merge(layers, env);
   if (problems.length === 0) finalChecks(config, source, problems);
   if (problems.length > 0) throw new ConfigError('CONFIG_INVALID', problems);
   if (config.tls.insecure) warnings.push(`${source}: tls.insecure is true: the PBX certificate will not be verified`);

@@ -23,10 +23,12 @@ import type { Logger } from '../logging/logger.js';
 import { silentLogger } from '../logging/logger.js';
 import type { AcdSummary } from '../metrics/types.js';
 import type { ConnectionState } from '../socket/types.js';
-import { DEFAULT_FRESHNESS_MS, healthOf, type HealthReport } from './health.js';
+import { DEFAULT_FRESHNESS_MS, healthOf } from './health.js';
 import { createPrometheusRegistry, type FeedStats } from './prometheus.js';
 import { DEFAULT_THRESHOLDS, type WallboardThresholds } from './thresholds.js';
-import { wallboardView } from './view.js';
+import { agentRows, trackStates, wallboardView, type AgentNames, type StateSince, type WallboardHealth } from './view.js';
+import { boardStatus, nextConnectionView, NO_CONNECTION, type ConnectionView } from './status.js';
+import { buildInfo } from './build-info.js';
 
 /** Options of {@link createWallboardServer}. */
 export interface WallboardServerOptions {
@@ -61,6 +63,14 @@ export interface WallboardServerOptions {
   readonly staticDir?: string;
   /** Shown in the page title. Default `ipecs-rx wallboard`. */
   readonly title?: string;
+  /** prom-client's default process metrics (`process_*`, `nodejs_*`) on /metrics. Default true. */
+  readonly processMetrics?: boolean;
+  /** Names on the agent board, keyed by agent id or station number (view.ts `AgentNames`). */
+  readonly agentNames?: AgentNames;
+  /** Names of the ACD groups in the queue table, by group number. */
+  readonly groupNames?: Readonly<Record<string, string>>;
+  /** The feed's `metrics.serviceLevelSeconds`, named on the service level tile. */
+  readonly serviceLevelSeconds?: number;
 }
 
 /** Where a listening server is. */
@@ -76,8 +86,8 @@ export interface WallboardServer {
   listen(port: number, host?: string): Promise<WallboardAddress>;
   /** Ends every SSE response, stops the timers, closes the server. Idempotent. */
   close(): Promise<void>;
-  /** The health as `/health` would answer now. */
-  health(): HealthReport;
+  /** The health as `/health` would answer now, with the wallboard's status in words. */
+  health(): WallboardHealth;
   /** Open SSE connections. */
   clients(): number;
   /** The Prometheus registry behind `/metrics`. */
@@ -116,18 +126,27 @@ export function createWallboardServer(options: WallboardServerOptions): Wallboar
 
   let latest: AcdSummary | undefined;
   let state: ConnectionState | undefined;
+  let connection: ConnectionView = NO_CONNECTION;
   let lastFrameAt: number | undefined;
+  // Time in state of each agent, as seen from this server's first summary on.
+  let states: ReadonlyMap<string, StateSince> = new Map();
+  const names = options.agentNames ?? {};
   const clients = new Set<ServerResponse>();
   const fileCache = new Map<string, Buffer>();
   const subs = new Subscription();
   let closing: Promise<void> | undefined;
 
-  const health = (): HealthReport => healthOf({ state, lastFrameAt, now: scheduler.now(), freshnessMs });
+  const health = (): WallboardHealth => {
+    const h = healthOf({ state, lastFrameAt, now: scheduler.now(), freshnessMs });
+    return { ...h, board: boardStatus(h, connection) };
+  };
   const registry = createPrometheusRegistry({
     summary: () => latest,
     health,
     ...(options.stats ? { stats: options.stats } : {}),
     sseClients: () => clients.size,
+    buildInfo: buildInfo(),
+    processMetrics: options.processMetrics ?? true,
   });
 
   const send = (res: ServerResponse, chunk: string): void => {
@@ -146,13 +165,15 @@ export function createWallboardServer(options: WallboardServerOptions): Wallboar
     for (const res of clients) send(res, chunk);
   };
   const sseEvent = (event: string, data: unknown): string => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-  const updateEvent = (s: AcdSummary): string => sseEvent('update', wallboardView(s, thresholds, health()));
+  const extras = { names, groupNames: options.groupNames ?? {}, ...(options.serviceLevelSeconds === undefined ? {} : { serviceLevelSeconds: options.serviceLevelSeconds }) };
+  const updateEvent = (s: AcdSummary): string => sseEvent('update', wallboardView(s, thresholds, health(), { ...extras, states }));
 
   // One subscription: the latest summary at once (for /summary, /metrics, new SSE clients), updates coalesced.
   subs.add(
     options.summary$
       .pipe(
         tap((s) => {
+          states = trackStates(states, agentRows(s, names), s.at, latest === undefined);
           latest = s;
         }),
         auditTime(options.updateIntervalMs ?? 250, scheduler),
@@ -174,6 +195,7 @@ export function createWallboardServer(options: WallboardServerOptions): Wallboar
     options.connection$.pipe(filter((s) => s.kind !== 'gap')).subscribe({
       next: (s) => {
         state = s;
+        connection = nextConnectionView(connection, s);
         broadcastHealth();
       },
       error: () => undefined,

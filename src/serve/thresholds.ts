@@ -16,7 +16,7 @@ export interface Threshold {
 }
 
 /** The figures the wallboard colours. */
-export type ThresholdKey = 'callsInQueue' | 'longestWaitTime' | 'agentsAvailable' | 'serviceLevel' | 'averageSpeedOfAnswer' | 'abandonRate';
+export type ThresholdKey = 'callsInQueue' | 'longestWaitTime' | 'agentsReady' | 'serviceLevel' | 'averageSpeedOfAnswer' | 'abandonRate';
 
 /** Thresholds of every coloured figure. */
 export type WallboardThresholds = Readonly<Record<ThresholdKey, Threshold>>;
@@ -28,7 +28,7 @@ export type Level = 'green' | 'amber' | 'red' | 'none';
 export const DEFAULT_THRESHOLDS: WallboardThresholds = {
   callsInQueue: { amber: 3, red: 6, direction: 'above' },
   longestWaitTime: { amber: 30, red: 60, direction: 'above' },
-  agentsAvailable: { amber: 1, red: 0, direction: 'below' },
+  agentsReady: { amber: 1, red: 0, direction: 'below' },
   serviceLevel: { amber: 0.8, red: 0.6, direction: 'below' },
   averageSpeedOfAnswer: { amber: 20, red: 40, direction: 'above' },
   abandonRate: { amber: 0.05, red: 0.1, direction: 'above' },
@@ -46,7 +46,7 @@ const ThresholdsInput = t.exact(
   t.partial({
     callsInQueue: PartialThreshold,
     longestWaitTime: PartialThreshold,
-    agentsAvailable: PartialThreshold,
+    agentsReady: PartialThreshold,
     serviceLevel: PartialThreshold,
     averageSpeedOfAnswer: PartialThreshold,
     abandonRate: PartialThreshold,

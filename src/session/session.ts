@@ -118,6 +118,15 @@ export interface SessionDeps {
   readonly logger: Logger;
   readonly scheduler?: SchedulerLike;
   readonly random?: () => number;
+  /** Told of every login retry (the connection shows it as a `backoff` state: the cause and the attempt count). */
+  readonly onLoginRetry?: (retry: LoginRetry) => void;
+}
+
+/** One failed login that will be retried: the attempt (1 = the first retry), the wait before it, and why. */
+export interface LoginRetry {
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly error: unknown;
 }
 
 /** Added to the longest checkConnectionTimer seen: the "Already Login" window of a client that knows the PBX's timer. */
@@ -316,6 +325,7 @@ export function createSession(deps: SessionDeps): Session {
             } else {
               logger.debug('"Already Login" again; retrying', { attempt: alreadyRetries, delayMs: d });
             }
+            deps.onLoginRetry?.({ attempt: alreadyRetries, delayMs: d, error: err });
             const pre$ = triedPrevious ? EMPTY : logoutPrevious$();
             triedPrevious = true;
             // A 200 to that logout freed the session: the retry follows after the floor only.
@@ -337,6 +347,7 @@ export function createSession(deps: SessionDeps): Session {
           const fields = { error: err instanceof Error ? err.message : String(err), cause: causeOf(err), attempt: retries, delayMs: d };
           if (retries === 1) logger.warn('login failed; retrying', fields);
           else logger.debug('login failed again; retrying', fields);
+          deps.onLoginRetry?.({ attempt: retries, delayMs: d, error: err });
           return timer(d, scheduler);
         },
       }),

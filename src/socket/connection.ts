@@ -29,9 +29,9 @@ import {
 import type { Agent } from 'node:https';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
-import { causeOf, dispositionOf, isPbxError, SocketError } from '../session/errors.js';
+import { causeOf, dispositionOf, isPbxError, NetworkError, SocketError } from '../session/errors.js';
 import { createAxiosTransport, type HttpTransport } from '../session/http-transport.js';
-import { createSession, type Session } from '../session/session.js';
+import { createSession, type LoginRetry, type Session } from '../session/session.js';
 import { createHttpsAgent, createTlsPolicy, type TlsPolicy } from '../session/tls.js';
 import { heartbeat } from './heartbeat.js';
 import { retryBackoff } from '../retry/retry-backoff.js';
@@ -143,11 +143,6 @@ export function createConnection(config: Config, deps: ConnectionDeps): PbxConne
   const transport = deps.transport ?? axiosTransport();
   const openSocket = deps.openSocket ?? wsOpener(tlsPolicy());
 
-  const session = createSession({ server: config.server, session: config.session, transport, logger: deps.logger, scheduler, random });
-  const paths = socketPaths(config.server.socketPath, config.server.userId);
-  let pathIndex = 0;
-  let pathMisses = 0;
-
   const state$$ = new ReplaySubject<ConnectionState>(1);
   const closing$$ = new ReplaySubject<void>(1);
   let closed = false;
@@ -169,6 +164,15 @@ export function createConnection(config: Config, deps: ConnectionDeps): PbxConne
   let outage: { readonly since: number; attempts: number; cause: string } | undefined;
   /** One re-login after the floor delay per outage, for a session known to be gone (see `delayFor`). */
   let quickReloginUsed = false;
+
+  // A login that will be retried (network, 503, "Already Login") is a backoff too, so its cause shows at once.
+  const onLoginRetry = ({ attempt, delayMs, error }: LoginRetry): void => {
+    emit({ kind: 'backoff', at: scheduler.now(), attempt, delayMs, reason: error instanceof NetworkError ? 'network' : 'login-failed', detail: detailOf(error) });
+  };
+  const session = createSession({ server: config.server, session: config.session, transport, logger: deps.logger, scheduler, random, onLoginRetry });
+  const paths = socketPaths(config.server.socketPath, config.server.userId);
+  let pathIndex = 0;
+  let pathMisses = 0;
 
   const onOpen = (ev: Extract<SocketEvent, { kind: 'open' }>): void => {
     const at = scheduler.now();

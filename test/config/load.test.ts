@@ -1,10 +1,11 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfigFile, resolveConfig, ConfigError } from '../../src/config/load.js';
 import { defaultConfigPath, installPath } from '../../src/config/default-path.js';
 import { DEFAULT_CONFIG } from '../../src/config/config.js';
+import { defaultSpoolDir, statePath } from '../../src/config/state-dir.js';
 
 const PW = 'CANARY-PW-7f3a';
 const dirs: string[] = [];
@@ -32,12 +33,21 @@ function configError(f: () => unknown): ConfigError {
 }
 
 const minimal = { server: { host: 'pbx.example', userId: 'acd', password: PW } };
+/** DEFAULT_CONFIG as loaded with an empty environment: the default log file in the per-user state folder. */
+const LOADED_DEFAULTS = { ...DEFAULT_CONFIG, log: { ...DEFAULT_CONFIG.log, file: statePath('ipecsapi.log', {}) } };
 
 describe('loadConfigFile', () => {
   it('fills every default from DEFAULT_CONFIG', () => {
     const { config, warnings } = loadConfigFile(tmpFile(JSON.stringify(minimal)), {});
-    expect(config).toStrictEqual({ ...DEFAULT_CONFIG, server: { ...DEFAULT_CONFIG.server, host: 'pbx.example', userId: 'acd', password: PW } });
+    expect(config).toStrictEqual({ ...LOADED_DEFAULTS, server: { ...DEFAULT_CONFIG.server, host: 'pbx.example', userId: 'acd', password: PW } });
     expect(warnings).toStrictEqual([]);
+  });
+
+  it('puts a relative log file in the per-user state folder, never in the working directory', () => {
+    expect(loadConfigFile(tmpFile(JSON.stringify(minimal)), { XDG_STATE_HOME: '/var/lib/wb' }).config.log.file).toBe('/var/lib/wb/ipecs-rx/ipecsapi.log');
+    expect(loadConfigFile(tmpFile(JSON.stringify({ ...minimal, log: { file: 'logs/x.log' } })), {}).config.log.file).toBe(join(homedir(), '.local/state/ipecs-rx/logs/x.log'));
+    expect(loadConfigFile(tmpFile(JSON.stringify({ ...minimal, log: { file: '/tmp/y.log' } })), { XDG_STATE_HOME: '/var/lib/wb' }).config.log.file).toBe('/tmp/y.log');
+    expect(defaultSpoolDir({ XDG_STATE_HOME: '/srv/state' })).toBe('/srv/state/ipecs-rx/spool');
   });
 
   it('CONFIG_NOT_FOUND for a missing file', () => {
@@ -120,7 +130,7 @@ describe('loadConfigFile', () => {
   it('the shipped res/ipecs.conf is valid, complete, and equals the defaults apart from the demo server', () => {
     expect(defaultConfigPath()).toBe(installPath('res/ipecs.conf'));
     const { config } = loadConfigFile(defaultConfigPath(), {});
-    expect(config).toStrictEqual({ ...DEFAULT_CONFIG, server: { ...DEFAULT_CONFIG.server, host: '127.0.0.1', port: 8743, userId: 'acd', password: 'change-me' } });
+    expect(config).toStrictEqual({ ...LOADED_DEFAULTS, server: { ...DEFAULT_CONFIG.server, host: '127.0.0.1', port: 8743, userId: 'acd', password: 'change-me' } });
   });
 });
 

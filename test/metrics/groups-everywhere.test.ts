@@ -9,6 +9,7 @@ import { compileFilters } from '../../src/streams/filter-events.js';
 import { wallboardView } from '../../src/serve/view.js';
 import { DEFAULT_THRESHOLDS } from '../../src/serve/thresholds.js';
 import { healthOf } from '../../src/serve/health.js';
+import { boardStatus, NO_CONNECTION } from '../../src/serve/status.js';
 import { ev, s, TEST_METRICS } from '../../marbles/helpers/acd-event-builders.js';
 
 describe('group numbers everywhere', () => {
@@ -18,8 +19,9 @@ describe('group numbers everywhere', () => {
     reduceMetrics(st, ev(11, { at: 0, src: '1002', d1: '620', d2: '0002' }));
     reduceMetrics(st, ev(3, { at: s(1), ref: 1, src: 'co:1', d1: '00620' }));
     reduceMetrics(st, ev(62, { at: s(1), ref: 1, src: 'co:1', d1: '620' }));
-    const view = wallboardView(summarize(st, s(5)), DEFAULT_THRESHOLDS, healthOf({ state: undefined, lastFrameAt: undefined, now: s(5), freshnessMs: 60_000 }));
-    expect(view.groups.map((g) => [g.group, g.agentsLoggedIn, g.board.available, g.callsInQueue, g.totalInboundCalls])).toEqual([['620', 2, 2, 1, 1]]);
+    const h = healthOf({ state: undefined, lastFrameAt: undefined, now: s(5), freshnessMs: 60_000 });
+    const view = wallboardView(summarize(st, s(5)), DEFAULT_THRESHOLDS, { ...h, board: boardStatus(h, NO_CONNECTION) });
+    expect(view.groups.map((g) => [g.group, g.agentsLoggedIn, g.board.ready, g.callsInQueue, g.totalInboundCalls])).toEqual([['620', 2, 2, 1, 1]]);
   });
 
   it('the filter keeps what the breakdown keys as the same group; sameGroup and normalizeGroup agree', () => {

@@ -190,3 +190,41 @@ export function sampleValue(text: string, name: string, labels: Readonly<Record<
   }
   return undefined;
 }
+
+/** One family of an exposition: its type, help, and samples (name, labels, value). */
+export interface ParsedFamily {
+  readonly name: string;
+  type: string | undefined;
+  help: string | undefined;
+  readonly samples: { readonly name: string; readonly labels: Readonly<Record<string, string>>; readonly value: number }[];
+}
+
+/** Parses a valid exposition (check it first with {@link checkPrometheusText}) into families, in order. */
+export function parseFamilies(text: string): Map<string, ParsedFamily> {
+  const families = new Map<string, ParsedFamily>();
+  const family = (name: string): ParsedFamily => {
+    let f = families.get(name);
+    if (f === undefined) {
+      f = { name, type: undefined, help: undefined, samples: [] };
+      families.set(name, f);
+    }
+    return f;
+  };
+  for (const line of text.split('\n')) {
+    const meta = /^# (HELP|TYPE) (\S+) ?(.*)$/.exec(line);
+    if (meta !== null) {
+      const f = family(meta[2] ?? '');
+      if (meta[1] === 'HELP') f.help = meta[3];
+      else f.type = meta[3];
+      continue;
+    }
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^([^\s{]+)(?:\{(.*)\})? (\S+)/.exec(line);
+    if (m === null) continue;
+    const name = m[1] ?? '';
+    const labels = Object.fromEntries([...(m[2] ?? '').matchAll(/([a-zA-Z_]\w*)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1] ?? '', x[2] ?? '']));
+    const base = /_(sum|count|bucket)$/.test(name) && families.get(name.replace(/_(sum|count|bucket)$/, ''))?.type !== undefined ? name.replace(/_(sum|count|bucket)$/, '') : name;
+    family(base).samples.push({ name, labels, value: Number(m[3]) });
+  }
+  return families;
+}

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { healthOf } from '../../src/serve/health.js';
 import { DEFAULT_THRESHOLDS, decodeThresholds, levelOf } from '../../src/serve/thresholds.js';
 import { decodeServeSettings } from '../../src/serve/settings.js';
-import { agentBoardState, wallboardView } from '../../src/serve/view.js';
+import { agentBoardState, agentRows, trackStates, wallboardView } from '../../src/serve/view.js';
+import { boardStatus, causeText, describeConnection, nextConnectionView, NO_CONNECTION } from '../../src/serve/status.js';
+import type { ConnectionState } from '../../src/socket/types.js';
 import type { AcdSummary, StationSummary } from '../../src/metrics/types.js';
 import { checkPrometheusText } from './prom-text.js';
 import { ev, TEST_METRICS } from '../../marbles/helpers/acd-event-builders.js';
@@ -78,12 +80,12 @@ describe('wallboard view', () => {
     unavailTime: 0,
     ...over,
   });
-  it('puts each agent in one board state: wrap, then busy (or ringing), then unavailable, then available', () => {
+  it('puts each agent in one board state: wrap, then on_call (or ringing), then not_ready, then ready', () => {
     expect(agentBoardState(station({ wrap: true, busy: true, available: false }))).toBe('wrap');
-    expect(agentBoardState(station({ busy: true, available: false }))).toBe('busy');
-    expect(agentBoardState(station({ ringing: true }))).toBe('busy');
-    expect(agentBoardState(station({ available: false }))).toBe('unavailable');
-    expect(agentBoardState(station({}))).toBe('available');
+    expect(agentBoardState(station({ busy: true, available: false }))).toBe('on_call');
+    expect(agentBoardState(station({ ringing: true }))).toBe('on_call');
+    expect(agentBoardState(station({ available: false }))).toBe('not_ready');
+    expect(agentBoardState(station({}))).toBe('ready');
   });
   it('lists agents only, by station number, counts them and colours the figures', () => {
     const summary = {
@@ -95,11 +97,11 @@ describe('wallboard view', () => {
       groups: [],
       stations: [station({ station: '1010', busy: true }), station({ station: '1002' }), station({ station: '1003', agentGroups: [] })],
     } as unknown as AcdSummary;
-    const health = healthOf({ state: undefined, lastFrameAt: undefined, now: 0, freshnessMs: 1 });
-    const v = wallboardView(summary, DEFAULT_THRESHOLDS, health);
-    expect(v.agentList.map((a) => `${a.station}:${a.state}`)).toEqual(['1002:available', '1010:busy']);
-    expect(v.agents).toEqual({ available: 1, busy: 1, wrap: 0, unavailable: 0 });
-    expect(v.levels).toEqual({ callsInQueue: 'red', longestWaitTime: 'green', agentsAvailable: 'amber', serviceLevel: 'none', averageSpeedOfAnswer: 'green', abandonRate: 'green' });
+    const h = healthOf({ state: undefined, lastFrameAt: undefined, now: 0, freshnessMs: 1 });
+    const v = wallboardView(summary, DEFAULT_THRESHOLDS, { ...h, board: boardStatus(h, NO_CONNECTION) });
+    expect(v.agentList.map((a) => `${a.station}:${a.state}`)).toEqual(['1002:ready', '1010:on_call']);
+    expect(v.agents).toEqual({ ready: 1, on_call: 1, wrap: 0, not_ready: 0 });
+    expect(v.levels).toEqual({ callsInQueue: 'red', longestWaitTime: 'green', agentsReady: 'amber', serviceLevel: 'none', averageSpeedOfAnswer: 'green', abandonRate: 'green' });
   });
 });
 
@@ -130,7 +132,7 @@ describe('the strict Prometheus text checker', () => {
 });
 
 describe('wallboardView group rows', () => {
-  // The group table counts agents by the same board states as the tiles: an agent on a call is busy, not available,
+  // The group table counts agents by the same board states as the tiles: an agent on a call is on_call, not ready,
   // and an agent in two groups counts in both rows.
   it('counts each group\'s agents by board state, like the tiles', () => {
     let state = initialMetricsState(TEST_METRICS, 0);
@@ -140,11 +142,68 @@ describe('wallboardView group rows', () => {
       ev(11, { at: 3, src: '1002', d1: '8', d2: '0002' }),
       ev(17, { at: 4, src: '1001', dst: '1005' }),
     ]) state = reduceMetrics(state, e);
-    const view = wallboardView(summarize(state, 5), DEFAULT_THRESHOLDS, healthOf({ state: undefined, lastFrameAt: undefined, now: 5, freshnessMs: 1 }));
-    expect(view.agents).toEqual({ available: 1, busy: 1, wrap: 0, unavailable: 0 });
+    const h = healthOf({ state: undefined, lastFrameAt: undefined, now: 5, freshnessMs: 1 });
+    const view = wallboardView(summarize(state, 5), DEFAULT_THRESHOLDS, { ...h, board: boardStatus(h, NO_CONNECTION) });
+    expect(view.agents).toEqual({ ready: 1, on_call: 1, wrap: 0, not_ready: 0 });
     expect(Object.fromEntries(view.groups.map((g) => [g.group, g.board]))).toEqual({
-      '8': { available: 1, busy: 1, wrap: 0, unavailable: 0 },
-      '9': { available: 0, busy: 1, wrap: 0, unavailable: 0 },
+      '8': { ready: 1, on_call: 1, wrap: 0, not_ready: 0 },
+      '9': { ready: 0, on_call: 1, wrap: 0, not_ready: 0 },
     });
+  });
+});
+
+describe('the wallboard in words (status.ts) and its agent board (names, time in state)', () => {
+  const open = { kind: 'open', at: 1_000, url: 'wss://pbx' } as const;
+  const fresh = (state: ConnectionState | undefined, lastFrameAt: number | undefined, now: number) => healthOf({ state, lastFrameAt, now, freshnessMs: 150_000 });
+  const follow = (states: readonly ConnectionState[]) => states.reduce(nextConnectionView, NO_CONNECTION);
+
+  it('says why it cannot connect, counts the attempts, and dates the loss', () => {
+    const refused = { kind: 'backoff', at: 5_000, attempt: 1, delayMs: 2_000, reason: 'network', detail: 'GET /ipxapi/server/v1/users/acd/login failed (ECONNREFUSED)' } as const;
+    const view = follow([{ kind: 'connecting', at: 4_000, attempt: 1 }, refused, { ...refused, at: 7_000, attempt: 2 }]);
+    expect(describeConnection(view)).toBe('cannot connect (2 failed attempts): connection refused: nothing answers on that address and port (ECONNREFUSED); next try in 2.0 s');
+    expect(boardStatus(fresh(view.state, undefined, 8_000), view)).toEqual({
+      level: 'down',
+      headline: 'Not connected to the phone system',
+      detail: 'The figures are frozen. Trying again (2 failed attempts): connection refused: nothing answers on that address and port (ECONNREFUSED).',
+      since: 5_000,
+    });
+    expect(causeText('login-failed', 'login refused: Already Login')).toMatch(/logged in elsewhere/);
+    expect(causeText('network', 'getaddrinfo ENOTFOUND pbx.example')).toBe('host name not found (ENOTFOUND)');
+    // Back open: nothing to say, the count starts again.
+    const again = nextConnectionView(view, { kind: 'open', at: 9_000, url: 'wss://pbx' });
+    expect(again).toMatchObject({ failures: 0, cause: undefined, downSince: undefined });
+    expect(boardStatus(fresh(again.state, 9_000, 9_500), again).level).toBe('live');
+  });
+
+  it('is "starting" before anything failed, "stale" when open but silent, "down" after a fatal stop', () => {
+    expect(boardStatus(fresh(undefined, undefined, 0), NO_CONNECTION).level).toBe('starting');
+    const connecting = follow([{ kind: 'connecting', at: 0, attempt: 1 }]);
+    expect(boardStatus(fresh(connecting.state, undefined, 10), connecting).level).toBe('starting');
+    const silent = follow([open]);
+    expect(boardStatus(fresh(open, 2_000, 200_000), silent)).toMatchObject({ level: 'stale', headline: 'No news from the phone system', since: 2_000 });
+    const fatal = follow([open, { kind: 'closed', at: 3_000, reason: 'login-failed', detail: 'login refused: invalid user id or password (401 code 2); not retried' }]);
+    expect(boardStatus(fresh(fatal.state, 2_000, 4_000), fatal)).toMatchObject({ level: 'down', detail: 'The figures are frozen. Stopped: login-failed: login refused: invalid user id or password (401 code 2); not retried.' });
+  });
+
+  it('names agents by agent id, then station; keeps each one\'s time in state across summaries', () => {
+    let state = initialMetricsState(TEST_METRICS, 0);
+    state = reduceMetrics(state, ev(11, { at: 1_000, src: '1001', d1: '8', d2: '0007' }));
+    state = reduceMetrics(state, ev(11, { at: 2_000, src: '1002', d1: '8', d2: '0008' }));
+    const names = { '0007': 'Alice', '1002': 'Bob' };
+    const first = agentRows(summarize(state, 3_000), names);
+    expect(first.map((a) => `${a.station}:${a.name}:${a.state}`)).toEqual(['1001:Alice:ready', '1002:Bob:ready']);
+    // The server's first summary: states already there are "at least" that old.
+    let since = trackStates(new Map(), first, 3_000, true);
+    expect(since.get('1001')).toEqual({ state: 'ready', since: 3_000, atLeast: true });
+    state = reduceMetrics(state, ev(17, { at: 4_000, src: '1002', dst: '1005' }));
+    since = trackStates(since, agentRows(summarize(state, 4_000), names), 4_000, false);
+    expect(since.get('1001')).toEqual({ state: 'ready', since: 3_000, atLeast: true });
+    expect(since.get('1002')).toEqual({ state: 'on_call', since: 4_000, atLeast: false });
+    const h = fresh(open, 4_000, 4_500);
+    const view = wallboardView(summarize(state, 4_500), DEFAULT_THRESHOLDS, { ...h, board: boardStatus(h, follow([open])) }, { names, states: since, groupNames: { '8': 'Sales' }, serviceLevelSeconds: 20 });
+    expect(view.agentList.map((a) => `${a.name}:${a.state}:${a.since}`)).toEqual(['Alice:ready:3000', 'Bob:on_call:4000']);
+    expect(view.groups[0]?.name).toBe('Sales');
+    expect(view.serviceLevelSeconds).toBe(20);
+    expect(view.health.board.level).toBe('live');
   });
 });

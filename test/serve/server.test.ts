@@ -115,21 +115,24 @@ describe('wallboard server: /metrics, /summary, /health', () => {
     expect(m.type).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(checkPrometheusText(m.body)).toEqual([]);
     expect(sampleValue(m.body, 'ipecs_calls_in_queue')).toBe(1);
-    expect(sampleValue(m.body, 'ipecs_calls_inbound')).toBe(1);
+    expect(sampleValue(m.body, 'ipecs_inbound_calls_total')).toBe(1);
     expect(sampleValue(m.body, 'ipecs_agents_logged_in')).toBe(1);
     expect(sampleValue(m.body, 'ipecs_group_calls_in_queue', { group: '8' })).toBe(1);
     expect(sampleValue(m.body, 'ipecs_group_agents_logged_in', { group: '8' })).toBe(1);
-    expect(sampleValue(m.body, 'ipecs_agents_by_state', { state: 'available' })).toBe(1);
+    expect(sampleValue(m.body, 'ipecs_agents_by_state', { state: 'ready' })).toBe(1);
+    expect(sampleValue(m.body, 'ipecs_agents_available')).toBe(1);
     expect(sampleValue(m.body, 'ipecs_service_level_ratio')).toBeNaN();
     expect(sampleValue(m.body, 'ipecs_client_connected')).toBe(1);
     expect(sampleValue(m.body, 'ipecs_client_healthy')).toBe(1);
     expect(sampleValue(m.body, 'ipecs_client_malformed_frames_total', { reason: 'not-json' })).toBe(1);
     expect(sampleValue(m.body, 'ipecs_client_frames_received_total')).toBeGreaterThanOrEqual(5);
     expect(sampleValue(m.body, 'ipecs_client_reconnects_total')).toBe(0);
-    expect(sampleValue(m.body, 'ipecs_client_last_event_age_seconds')).toBeLessThan(30);
-    // Every numeric figure of the summary has a gauge.
-    const figures = m.body.split('\n').filter((l) => l.startsWith('# TYPE ipecs_')).length;
-    expect(figures).toBeGreaterThanOrEqual(27 + 1 + 10 + 4 + 7 + 1);
+    expect(Date.now() / 1000 - (sampleValue(m.body, 'ipecs_client_last_frame_timestamp_seconds') ?? 0)).toBeLessThan(30);
+    expect(sampleValue(m.body, 'ipecs_build_info', { version: '0.1.0', nodejs: process.version })).toBe(1);
+    expect(sampleValue(m.body, 'process_cpu_seconds_total')).toBeGreaterThan(0);
+    // Every figure of the summary has its family (metrics-naming.test.ts checks each one's type).
+    const families = m.body.split('\n').filter((l) => l.startsWith('# TYPE ipecs_')).length;
+    expect(families).toBeGreaterThanOrEqual(12 + 15 + 2 + 1 + 10 + 4 + 7 + 2);
 
     const s = await getText(`${url}/summary`);
     expect(s.status).toBe(200);
