@@ -1,9 +1,9 @@
 // A login that will be retried shows on connection$ as a `backoff` state carrying the cause, so a screen can say
 // why it cannot connect while it waits (a refused port, a 503, "Already Login"), and counts the attempts.
 //
-//   login       #(refused) ── 1.5 s ── #(503) ── 2.5 s ── r     (loginRetryBaseMs 2000, random ½)
-//   connection$ (cb) ──────── 1.5 s ── b ─────── 2.5 s ── o     c = connecting, b = backoff (attempt, cause), o = open
-//   (x at the end: the test unsubscribes)
+//   login       #(refused) ─ 750 ms ─ #(503) ─ 1.5 s ─ r   (a refused port: the connection's backoff, floor 500 base
+//   connection$ (cxb) ────── 750 ms ─ (cb) ── 1.5 s ─ o     1000, random ½; a 503: the session's login retry, base 2000)
+//   c = connecting, x = closed (network), b = backoff (attempt, cause), o = open; x at the end: the test unsubscribes
 import { Observable, throwError } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
@@ -48,11 +48,11 @@ describe('connection: login retries are backoff states', () => {
       conn.connection$.subscribe((st) => states.push(st));
       expectObservable(conn.frames$, '^ 10s !').toBe('');
       return () => {
-        expect(states.map((st) => `${letter(st)}@${st.at}`)).toEqual(['c@0', 'b@0', 'b@1500', 'o@4000', 'x@10001']);
+        expect(states.map((st) => `${letter(st)}@${st.at}`)).toEqual(['c@0', 'x@0', 'b@0', 'c@750', 'b@750', 'o@2250', 'x@10001']);
         const backoffs = states.filter((st): st is Extract<ConnectionState, { kind: 'backoff' }> => st.kind === 'backoff');
         expect(backoffs.map(({ attempt, delayMs, reason }) => ({ attempt, delayMs, reason }))).toEqual([
-          { attempt: 1, delayMs: 1_500, reason: 'network' },
-          { attempt: 2, delayMs: 2_500, reason: 'login-failed' },
+          { attempt: 1, delayMs: 750, reason: 'network' },
+          { attempt: 2, delayMs: 1_500, reason: 'login-failed' },
         ]);
         expect(backoffs[0]?.detail).toMatch(/ECONNREFUSED/);
         expect(backoffs[1]?.detail).toMatch(/HTTP 503/);

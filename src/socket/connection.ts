@@ -165,9 +165,10 @@ export function createConnection(config: Config, deps: ConnectionDeps): PbxConne
   /** One re-login after the floor delay per outage, for a session known to be gone (see `delayFor`). */
   let quickReloginUsed = false;
 
-  // A login that will be retried (network, 503, "Already Login") is a backoff too, so its cause shows at once.
+  // A login that will be retried (503, "Already Login", a reset mid-request) is a backoff too, so its cause shows
+  // at once. Its attempt continues the connection's count (the session's retries happen inside one attempt).
   const onLoginRetry = ({ attempt, delayMs, error }: LoginRetry): void => {
-    emit({ kind: 'backoff', at: scheduler.now(), attempt, delayMs, reason: error instanceof NetworkError ? 'network' : 'login-failed', detail: detailOf(error) });
+    emit({ kind: 'backoff', at: scheduler.now(), attempt: nextAttempt - 1 + attempt, delayMs, reason: error instanceof NetworkError ? 'network' : 'login-failed', detail: detailOf(error) });
   };
   const session = createSession({ server: config.server, session: config.session, transport, logger: deps.logger, scheduler, random, onLoginRetry });
   const paths = socketPaths(config.server.socketPath, config.server.userId);

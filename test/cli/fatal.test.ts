@@ -22,7 +22,7 @@ let refusing: Emulator;
 beforeAll(async () => {
   emu = await startEmulator({ port: 0, centre: false });
   refusing = await startEmulator({ port: 0, centre: false });
-  refusing.faults.refuseLogins(3600);
+  refusing.faults.refuseLogins(3600, { as: 'unavailable' }); // 503s: failures the budget counts ("Already Login" has its own window)
 });
 afterAll(async () => {
   await emu.stop();

@@ -40,6 +40,7 @@ const MONOTONIC: readonly NumericField[] = [
   'totalWrapTime',
   'shortAbandons',
   'expiredCalls',
+  'answeredWithinServiceLevel',
 ];
 // Figures of now, and the period's ratios: gauges.
 const NOW: readonly NumericField[] = [
@@ -67,7 +68,9 @@ function distinctSummary(): AcdSummary {
   [...MONOTONIC, ...NOW].forEach((k, i) => {
     values[k] = k === 'abandonRate' || k === 'serviceLevel' ? 0.1 + i / 100 : 1000 + 37 * i + (k.endsWith('Time') ? 0.25 : 0);
   });
-  return { ...base, ...values, averageSpeedOfAnswer: 7.125, averageHandleTime: 211.5 };
+  // The means and their raw parts (metrics.md §3) agree, as a real summary's do.
+  const answered = values.totalAnsweredCalls ?? 0;
+  return { ...base, ...values, averageSpeedOfAnswer: 7.125, averageHandleTime: 211.5, speedOfAnswerSeconds: 7.125 * answered, handleSeconds: 211.5 * answered };
 }
 
 async function scrape(summary: () => AcdSummary | undefined, processMetrics = false): Promise<Map<string, ParsedFamily>> {
@@ -108,8 +111,10 @@ describe('/metrics naming', () => {
     expect(asa?.type).toBe('summary');
     expect(asa?.samples.map((x) => x.name)).toEqual(['ipecs_speed_of_answer_seconds_sum', 'ipecs_speed_of_answer_seconds_count']);
     expect(asa?.samples[1]?.value).toBe(s.totalAnsweredCalls);
-    expect(asa?.samples[0]?.value).toBeCloseTo(s.averageSpeedOfAnswer * s.totalAnsweredCalls, 6);
-    expect(families.get('ipecs_handle_time_seconds')?.type).toBe('summary');
+    expect(asa?.samples[0]?.value).toBe(s.speedOfAnswerSeconds);
+    const aht = families.get('ipecs_handle_time_seconds');
+    expect(aht?.type).toBe('summary');
+    expect(aht?.samples[0]?.value).toBe(s.handleSeconds);
     expect(carrier(s.averageSpeedOfAnswer).filter((f) => f.type === 'gauge')).toEqual([]);
   });
 
