@@ -109,8 +109,10 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
     const server = createWallboardServer({ ...feed.parts, ...settings });
     try {
       const addr = await server.listen(port, values.host);
+      // Ctrl-C is handled before the address is printed: whoever waits for that line may stop us at once.
+      const ended = untilStoppedOrFailed(io, durationMs, feed.failure$);
       io.out(`wallboard: ${addr.url}/  (also /summary /health /metrics; source: ${feed.label})`);
-      outcome = await untilStoppedOrFailed(io, durationMs, feed.failure$);
+      outcome = await ended;
     } finally {
       await server.close();
     }
