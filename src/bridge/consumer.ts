@@ -1,9 +1,10 @@
 // fromJetStream(): the multi-site streams, read from the bridge's JetStream stream and KV bucket on any machine.
 //
 // One durable pull consumer per site (`<durable>_<site>`, filter `ipecs.<site>.>`, explicit ack): a restarted
-// consumer resumes where it acked, and messages of a site arrive in order. A message is acked after it was handed
-// to the subscribers; a redelivered or re-published one (an id not greater than the site's last) is dropped and
-// counted as a duplicate. Summaries come from the KV bucket (the bridge's, per site), combined here.
+// consumer resumes where it acked. A site's messages are delivered in id order (reorder.ts): the next id at once, a
+// later one held in a bounded window until the ones before it arrive, and ids that never come within the window
+// reported as one gap marker with their count (`missing`). A message is acked once it was delivered (or dropped as
+// a redelivery of a delivered id). Summaries come from the KV bucket (the bridge's, per site), combined here.
 
 import { Subject, asyncScheduler, type SchedulerLike } from 'rxjs';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -17,9 +18,10 @@ import type { AcdSummary } from '../metrics/types.js';
 import { assembleMultiSite } from '../multi/assemble.js';
 import { siteIdProblems } from '../multi/connect-many.js';
 import type { MultiSiteStats, MultiSiteStreams, SiteConnectionState, SiteEvent, SiteStats, SiteSummary } from '../multi/types.js';
-import { admitId, parseMessageId, type MessageId } from './message-id.js';
+import { parseMessageId } from './message-id.js';
+import { admit, createSiteOrder, expireHeld, heldCount, oldestHoldStart, restartHoldClock, type Release, type SiteOrder } from './reorder.js';
 import { connectUntilClosed, ensureBucket, ensureStream, pauseOn, resolveNames, type JetStreamNames } from './setup.js';
-import { parseSubject, siteFilter, stateSubject } from './subjects.js';
+import { parseSubject, siteFilter, stateSubject, type SubjectKind } from './subjects.js';
 
 /** Options of {@link fromJetStream}. */
 export interface FromJetStreamOptions extends JetStreamNames {
@@ -32,15 +34,46 @@ export interface FromJetStreamOptions extends JetStreamNames {
   /** Where a new durable starts: every stored message (`all`, default) or only new ones (`new`). */
   readonly deliver?: 'all' | 'new';
   readonly logger?: Logger;
-  /** Clock of the retry pauses (default `asyncScheduler`). */
+  /**
+   * The reorder window per site: at most `maxHeld` messages (default 10 000) held for at most `maxHoldMs` of
+   * connected time (default 10 000) while an earlier id is missing; past that the missing ids are a gap marker.
+   */
+  readonly reorder?: { readonly maxHeld?: number; readonly maxHoldMs?: number };
+  /** Clock of the retry pauses and of the reorder window (default `asyncScheduler`). */
   readonly scheduler?: SchedulerLike;
 }
 
+/** The order counters of one site of {@link fromJetStream}. */
+export interface SiteOrderStats {
+  /** Messages held now, waiting for an earlier id. */
+  readonly held: number;
+  /** Ids declared missing (reported in gap markers' `missing`), ever. */
+  readonly missing: number;
+  /** Messages that arrived after their id was declared missing (dropped). */
+  readonly late: number;
+  /** Redeliveries of a delivered id (dropped). */
+  readonly duplicates: number;
+}
+
+/** The streams of {@link fromJetStream}: the multi-site streams, plus the order counters per site. */
+export interface JetStreamFeed extends MultiSiteStreams {
+  orderStats(): Readonly<Record<string, SiteOrderStats>>;
+}
+
+/** A message of one site on its way through the reorder window. */
+interface Incoming {
+  readonly msg: JsMsg;
+  readonly what: SubjectKind;
+  /** The payload, when it is an object (the bridge's JSON); else it is acked and skipped. */
+  readonly body: Record<string, unknown> | undefined;
+}
+
 interface SiteState {
-  last: MessageId | undefined;
+  readonly order: SiteOrder<Incoming>;
+  /** `at` of the last message delivered (the `from` of a missing-ids gap marker). */
+  lastAt: number | undefined;
   delivered: number;
   gaps: number;
-  duplicates: number;
 }
 
 // JSON payloads are the bridge's own; a payload that is not an object is skipped (never thrown in a stream).
@@ -63,14 +96,15 @@ function parseObject(text: string): Record<string, unknown> | undefined {
  * feed.events$.subscribe((e) => crm.log(e.siteId, e.name));
  * ```
  */
-export function fromJetStream(options: FromJetStreamOptions): MultiSiteStreams {
+export function fromJetStream(options: FromJetStreamOptions): JetStreamFeed {
   const problems = siteIdProblems([...options.sites, options.durable]);
   if (problems.length > 0) throw new Error(`fromJetStream: ${problems.join('; ')}`);
   const names = resolveNames(options);
   const logger = options.logger ?? silentLogger;
   const scheduler = options.scheduler ?? asyncScheduler;
   const siteIds = [...options.sites];
-  const state = new Map<string, SiteState>(siteIds.map((id) => [id, { last: undefined, delivered: 0, gaps: 0, duplicates: 0 }]));
+  const policy = { maxHeld: options.reorder?.maxHeld ?? 10_000, maxHoldMs: options.reorder?.maxHoldMs ?? 10_000 };
+  const state = new Map<string, SiteState>(siteIds.map((id) => [id, { order: createSiteOrder<Incoming>(policy), lastAt: undefined, delivered: 0, gaps: 0 }]));
 
   const events = new Subject<SiteEvent>();
   const connection = new Subject<SiteConnectionState>();
@@ -83,27 +117,62 @@ export function fromJetStream(options: FromJetStreamOptions): MultiSiteStreams {
   const iterators: (ConsumerMessages | QueuedIterator<KvWatchEntry>)[] = [];
   const pause = pauseOn(scheduler);
 
+  function deliver(siteId: string, st: SiteState, x: Incoming): void {
+    const body = x.body;
+    if (body !== undefined) {
+      if (typeof body['at'] === 'number') st.lastAt = body['at'];
+      if (x.what.kind === 'acd') {
+        st.delivered++;
+        events.next({ ...(body as unknown as AcdEvent), siteId });
+      } else {
+        if (x.what.kind === 'gap') st.gaps++;
+        connection.next({ ...(body as unknown as ConnectionState), siteId });
+      }
+    }
+    x.msg.ack();
+  }
+
+  function release(siteId: string, st: SiteState, out: readonly Release<Incoming>[]): void {
+    for (const r of out) {
+      if (r.kind === 'deliver') deliver(siteId, st, r.value);
+      else if (r.kind === 'missing') {
+        const at = scheduler.now();
+        const to = typeof r.beforeValue.body?.['at'] === 'number' ? r.beforeValue.body['at'] : at;
+        const gap: SiteConnectionState & { readonly missing: number; readonly cause: string } = { kind: 'gap', at, from: st.lastAt ?? to, to, siteId, missing: r.count, cause: 'missing-ids' };
+        st.gaps++;
+        logger.warn('jetstream messages missing: reported as a gap', { site: siteId, missing: r.count });
+        connection.next(gap);
+      } else r.value.msg.ack();
+    }
+  }
+
   function handle(m: JsMsg): void {
     const parsed = parseSubject(m.subject, names.prefix);
     const st = parsed === undefined ? undefined : state.get(parsed.siteId);
-    if (parsed === undefined || st === undefined) return;
-    const idHeader = m.headers?.get('Nats-Msg-Id');
-    const admitted = admitId(st.last, idHeader === undefined || idHeader === '' ? undefined : parseMessageId(idHeader));
-    if (admitted === undefined) {
-      st.duplicates++;
+    if (parsed === undefined || st === undefined) {
+      m.ack();
       return;
     }
-    st.last = admitted.last;
-    const body = parseObject(m.string());
-    if (body === undefined) return;
-    const siteId = parsed.siteId;
-    if (parsed.what.kind === 'acd') {
-      st.delivered++;
-      events.next({ ...(body as unknown as AcdEvent), siteId });
-    } else {
-      if (parsed.what.kind === 'gap') st.gaps++;
-      connection.next({ ...(body as unknown as ConnectionState), siteId });
-    }
+    const idHeader = m.headers?.get('Nats-Msg-Id');
+    const id = idHeader === undefined || idHeader === '' ? undefined : parseMessageId(idHeader);
+    release(parsed.siteId, st, admit(st.order, id, { msg: m, what: parsed.what, body: parseObject(m.string()) }, scheduler.now()));
+    armExpiry();
+  }
+
+  // One timer for every site's reorder window, armed only while something is held and the feed is connected.
+  let expiry: { unsubscribe(): void } | undefined;
+  let connected = false;
+  function armExpiry(): void {
+    if (expiry !== undefined || isClosed() || !connected) return;
+    let next = Infinity;
+    for (const st of state.values()) next = Math.min(next, oldestHoldStart(st.order) + policy.maxHoldMs);
+    if (next === Infinity) return;
+    expiry = scheduler.schedule(() => {
+      expiry = undefined;
+      if (isClosed()) return;
+      if (connected) for (const [siteId, st] of state) release(siteId, st, expireHeld(st.order, scheduler.now()));
+      armExpiry();
+    }, Math.max(0, next - scheduler.now()));
   }
 
   async function consumeSite(conn: NatsConnection, siteId: string): Promise<void> {
@@ -156,6 +225,21 @@ export function fromJetStream(options: FromJetStreamOptions): MultiSiteStreams {
     }
   }
 
+  // While disconnected nothing missing can arrive: the reorder window's clock stops, and starts again on reconnect.
+  async function followStatus(conn: NatsConnection): Promise<void> {
+    for await (const st of conn.status()) {
+      if (st.type === 'disconnect') {
+        connected = false;
+        expiry?.unsubscribe();
+        expiry = undefined;
+      } else if (st.type === 'reconnect') {
+        connected = true;
+        for (const s of state.values()) restartHoldClock(s.order, scheduler.now());
+        armExpiry();
+      }
+    }
+  }
+
   const running = (async () => {
     const conn = await connectUntilClosed({
       servers: typeof options.url === 'string' ? [options.url] : options.url,
@@ -173,23 +257,29 @@ export function fromJetStream(options: FromJetStreamOptions): MultiSiteStreams {
       await conn.close().catch(() => undefined);
       return;
     }
-    await Promise.all([...siteIds.map((id) => forever(`site ${id}`, () => consumeSite(conn, id))), forever('summaries', () => watchSummaries(conn))]);
+    connected = true;
+    await Promise.all([...siteIds.map((id) => forever(`site ${id}`, () => consumeSite(conn, id))), forever('summaries', () => watchSummaries(conn)), followStatus(conn)]);
   })();
 
-  return assembleMultiSite(siteIds, {
+  const streams = assembleMultiSite(siteIds, {
     events$: events,
     connection$: connection,
     siteSummary$: summaries,
     stats: (): MultiSiteStats => {
       const out: Record<string, SiteStats> = {};
-      for (const [id, s] of state) out[id] = { delivered: s.delivered, gaps: s.gaps, duplicates: s.duplicates, received: 0, filtered: 0, malformed: 0, reconnects: 0 };
+      for (const [id, s] of state) out[id] = { delivered: s.delivered, gaps: s.gaps, duplicates: s.order.duplicates + s.order.late, received: 0, filtered: 0, malformed: 0, reconnects: 0 };
       return { sites: out };
     },
     stop: async () => {
       life.closed = true;
+      expiry?.unsubscribe();
       for (const it of iterators) it.stop();
       await nc?.close().catch(() => undefined);
       await running.catch(() => undefined);
     },
   });
+  return {
+    ...streams,
+    orderStats: () => Object.fromEntries([...state].map(([id, s]) => [id, { held: heldCount(s.order), missing: s.order.missing, late: s.order.late, duplicates: s.order.duplicates }])),
+  };
 }

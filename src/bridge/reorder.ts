@@ -1,0 +1,190 @@
+// The consumer's order of one site, as plain data and functions (no I/O; the clock is handed in).
+//
+// The bridge stamps a site's messages with dense ids in PBX order (`<site>:<epoch>:<seq>`, seq 1, 2, 3… in each
+// bridge run, see outbox.ts), so a consumer knows exactly which message comes next. JetStream may still store a
+// site's messages out of order: a publish that failed (a stream leader that died, an ack timeout) is resent after
+// messages that were stored meanwhile. So:
+//
+// - the next id is delivered at once, and after it every held one that follows on;
+// - an id further on is held (a bounded reorder window: at most `maxHeld` messages, for at most `maxHoldMs`) until
+//   the ones before it arrive;
+// - when the window overflows or times out, the ids still missing before the oldest held message are declared
+//   missing (the consumer publishes that as a gap marker with their count) and delivery goes on from there;
+// - an id already delivered is a redelivery (`duplicate`); one declared missing that arrives afterwards is `late`:
+//   both are dropped, counted, never delivered twice or out of order.
+//
+// A new bridge run (a greater epoch) starts at seq 1; its first message follows on from any id of an older run
+// once nothing of that run is still held (what the old run lost at its very end is its restart gap marker's job).
+
+import { compareMessageIds, type MessageId } from './message-id.js';
+
+/** The bounds of the reorder window. */
+export interface ReorderPolicy {
+  /** Most messages held while an earlier one is missing. */
+  readonly maxHeld: number;
+  /** Longest a message is held (ms on the consumer's clock, connected time: see {@link restartHoldClock}). */
+  readonly maxHoldMs: number;
+}
+
+/** What admitting a message (or a timeout) releases, in delivery order. */
+export type Release<T> =
+  | { readonly kind: 'deliver'; readonly value: T }
+  /** `count` ids before `before` will not be delivered: report them as a gap. */
+  | { readonly kind: 'missing'; readonly count: number; readonly after: MessageId | undefined; readonly before: MessageId; readonly beforeValue: T }
+  /** Dropped: an id already delivered (`duplicate`) or already declared missing (`late`). */
+  | { readonly kind: 'duplicate' | 'late'; readonly value: T };
+
+interface Held<T> {
+  readonly id: MessageId;
+  readonly value: T;
+  heldAt: number;
+}
+
+interface Range {
+  readonly epoch: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** The order state of one site. Read it through the functions of this file. */
+export interface SiteOrder<T> {
+  readonly policy: ReorderPolicy;
+  /** The last id delivered or declared missing. */
+  last: MessageId | undefined;
+  /** Held messages, sorted by id, all after `last`. */
+  held: Held<T>[];
+  /** The latest ranges declared missing (bounded), to tell a late arrival from a redelivery. */
+  declared: Range[];
+  delivered: number;
+  duplicates: number;
+  late: number;
+  /** Ids declared missing, ever. */
+  missing: number;
+}
+
+const DECLARED_KEPT = 64;
+
+/** A new order state: nothing delivered yet (the first message seen is delivered, whatever its id). */
+export function createSiteOrder<T>(policy: ReorderPolicy): SiteOrder<T> {
+  return { policy, last: undefined, held: [], declared: [], delivered: 0, duplicates: 0, late: 0, missing: 0 };
+}
+
+/** Messages held now. */
+export function heldCount(order: SiteOrder<unknown>): number {
+  return order.held.length;
+}
+
+/** Index of the first held message not before `id`. */
+function lowerBound(held: readonly Held<unknown>[], id: MessageId): number {
+  let lo = 0;
+  let hi = held.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const h = held[mid];
+    if (h !== undefined && compareMessageIds(h.id, id) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** True when `id` is the one that comes right after `last` (and nothing held comes before it). */
+function followsOn(order: SiteOrder<unknown>, id: MessageId): boolean {
+  const last = order.last;
+  if (last === undefined) return true;
+  if (id.epoch === last.epoch) return id.seq === last.seq + 1;
+  if (id.epoch < last.epoch || id.seq !== 1) return false;
+  // Nothing of an older run may still be held before it.
+  const first = order.held[0];
+  return first === undefined || compareMessageIds(first.id, id) >= 0;
+}
+
+function wasDeclared(order: SiteOrder<unknown>, id: MessageId): boolean {
+  return order.declared.some((r) => r.epoch === id.epoch && id.seq >= r.from && id.seq <= r.to);
+}
+
+/** Delivers the held messages that follow on from `last`. */
+function releaseRun<T>(order: SiteOrder<T>, out: Release<T>[]): void {
+  for (;;) {
+    const h = order.held[0];
+    if (h === undefined || !followsOn(order, h.id)) return;
+    order.held.shift();
+    order.last = h.id;
+    order.delivered++;
+    out.push({ kind: 'deliver', value: h.value });
+  }
+}
+
+/** Declares missing every id between `last` and the oldest held message, then delivers from there. */
+function skipToHeld<T>(order: SiteOrder<T>, out: Release<T>[]): void {
+  const h = order.held[0];
+  if (h === undefined) return;
+  const last = order.last;
+  const range: Range = last !== undefined && last.epoch === h.id.epoch ? { epoch: h.id.epoch, from: last.seq + 1, to: h.id.seq - 1 } : { epoch: h.id.epoch, from: 1, to: h.id.seq - 1 };
+  const count = Math.max(0, range.to - range.from + 1);
+  if (count > 0) {
+    order.missing += count;
+    order.declared.push(range);
+    if (order.declared.length > DECLARED_KEPT) order.declared.shift();
+    out.push({ kind: 'missing', count, after: last, before: h.id, beforeValue: h.value });
+  }
+  // The held message now follows on: `last` is the id just before it.
+  order.last = { siteId: h.id.siteId, epoch: h.id.epoch, seq: h.id.seq - 1 };
+  releaseRun(order, out);
+}
+
+/**
+ * Admits one message of the site: returns what to deliver (in order), what to report missing, or that it is
+ * dropped. A message without a parseable id (not the bridge's) is delivered as it comes. `now` stamps a held message.
+ */
+export function admit<T>(order: SiteOrder<T>, id: MessageId | undefined, value: T, now: number): Release<T>[] {
+  if (id === undefined) {
+    order.delivered++;
+    return [{ kind: 'deliver', value }];
+  }
+  const last = order.last;
+  if (last !== undefined && compareMessageIds(id, last) <= 0) {
+    const late = wasDeclared(order, id);
+    if (late) order.late++;
+    else order.duplicates++;
+    return [{ kind: late ? 'late' : 'duplicate', value }];
+  }
+  const out: Release<T>[] = [];
+  if (followsOn(order, id)) {
+    order.last = id;
+    order.delivered++;
+    out.push({ kind: 'deliver', value });
+    releaseRun(order, out);
+    return out;
+  }
+  const at = lowerBound(order.held, id);
+  const there = order.held[at];
+  if (there !== undefined && compareMessageIds(there.id, id) === 0) {
+    order.duplicates++;
+    return [{ kind: 'duplicate', value }];
+  }
+  order.held.splice(at, 0, { id, value, heldAt: now });
+  if (order.held.length > order.policy.maxHeld) skipToHeld(order, out);
+  return out;
+}
+
+/** Releases what waited past `maxHoldMs` by `now`: the ids missing before it are declared, delivery goes on. */
+export function expireHeld<T>(order: SiteOrder<T>, now: number): Release<T>[] {
+  const out: Release<T>[] = [];
+  while (order.held.length > 0 && now - oldestHoldStart(order) >= order.policy.maxHoldMs) skipToHeld(order, out);
+  return out;
+}
+
+/** When the oldest held message was held (Infinity when nothing is held). */
+export function oldestHoldStart(order: SiteOrder<unknown>): number {
+  let t = Infinity;
+  for (const h of order.held) t = Math.min(t, h.heldAt);
+  return t;
+}
+
+/**
+ * The feed was disconnected (what is missing could not arrive meanwhile): the hold time of every held message
+ * starts again at `now`.
+ */
+export function restartHoldClock(order: SiteOrder<unknown>, now: number): void {
+  for (const h of order.held) h.heldAt = now;
+}
