@@ -87,6 +87,17 @@ function parseObject(text: string): Record<string, unknown> | undefined {
 }
 
 /**
+ * The gap marker of messages the bridge published that this consumer will not deliver: `missing` of them, between
+ * `from` and `to` (the instants of the messages around them). `cause`: `missing-ids` (never arrived within the
+ * reorder window) or `out-of-order` (arrived too late to be delivered in order).
+ */
+export type MissingGap = SiteConnectionState & { readonly kind: 'gap'; readonly missing: number; readonly cause: 'missing-ids' | 'out-of-order' };
+
+function missingGap(siteId: string, at: number, from: number, to: number, missing: number, cause: MissingGap['cause']): MissingGap {
+  return { kind: 'gap', at, from, to, siteId, missing, cause };
+}
+
+/**
  * Reads the sites' events, gap markers, connection states and summaries from JetStream. Returns at once; it
  * connects (and reconnects) in the background.
  *
@@ -138,11 +149,20 @@ export function fromJetStream(options: FromJetStreamOptions): JetStreamFeed {
       else if (r.kind === 'missing') {
         const at = scheduler.now();
         const to = typeof r.beforeValue.body?.['at'] === 'number' ? r.beforeValue.body['at'] : at;
-        const gap: SiteConnectionState & { readonly missing: number; readonly cause: string } = { kind: 'gap', at, from: st.lastAt ?? to, to, siteId, missing: r.count, cause: 'missing-ids' };
         st.gaps++;
         logger.warn('jetstream messages missing: reported as a gap', { site: siteId, missing: r.count });
-        connection.next(gap);
-      } else r.value.msg.ack();
+        connection.next(missingGap(siteId, at, st.lastAt ?? to, to, r.count, 'missing-ids'));
+      } else {
+        // A late id nobody reported yet (from before this consumer's first, or an older bridge run's after a newer
+        // one began): it cannot be delivered in order, so it is a gap of one.
+        if (r.kind === 'late' && !r.declared) {
+          const at = typeof r.value.body?.['at'] === 'number' ? r.value.body['at'] : scheduler.now();
+          st.gaps++;
+          logger.warn('jetstream message out of order past the reorder window: reported as a gap', { site: siteId });
+          connection.next(missingGap(siteId, scheduler.now(), at, at, 1, 'out-of-order'));
+        }
+        r.value.msg.ack();
+      }
     }
   }
 

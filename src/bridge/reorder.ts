@@ -11,7 +11,9 @@
 // - when the window overflows or times out, the ids still missing before the oldest held message are declared
 //   missing (the consumer publishes that as a gap marker with their count) and delivery goes on from there;
 // - an id already delivered is a redelivery (`duplicate`); one declared missing that arrives afterwards is `late`:
-//   both are dropped, counted, never delivered twice or out of order.
+//   both are dropped, counted, never delivered twice or out of order. An id before `last` that was neither (from
+//   before the first one this consumer delivered, or of an older bridge run after a newer one began) is `late` and
+//   not declared yet: the consumer reports it as a gap of one. Nothing is dropped unreported.
 //
 // A new bridge run (a greater epoch) starts at seq 1; its first message follows on from any id of an older run
 // once nothing of that run is still held (what the old run lost at its very end is its restart gap marker's job).
@@ -31,8 +33,14 @@ export type Release<T> =
   | { readonly kind: 'deliver'; readonly value: T }
   /** `count` ids before `before` will not be delivered: report them as a gap. */
   | { readonly kind: 'missing'; readonly count: number; readonly after: MessageId | undefined; readonly before: MessageId; readonly beforeValue: T }
-  /** Dropped: an id already delivered (`duplicate`) or already declared missing (`late`). */
-  | { readonly kind: 'duplicate' | 'late'; readonly value: T };
+  /** Dropped: an id already delivered (a redelivery or a re-publish JetStream kept). */
+  | { readonly kind: 'duplicate'; readonly value: T }
+  /**
+   * Dropped: an id before `last` never delivered. `declared`: it was reported missing already; otherwise it is
+   * new news (an id from before the first one delivered, or of an older bridge run after a newer one began): the
+   * consumer reports it as a gap of one.
+   */
+  | { readonly kind: 'late'; readonly value: T; readonly declared: boolean };
 
 interface Held<T> {
   readonly id: MessageId;
@@ -51,6 +59,10 @@ export interface SiteOrder<T> {
   readonly policy: ReorderPolicy;
   /** The last id delivered or declared missing. */
   last: MessageId | undefined;
+  /** The first id delivered. */
+  first: MessageId | undefined;
+  /** The last seq reached in each recent bridge epoch (bounded), to tell a redelivery from a late arrival. */
+  epochsSeen: Map<number, number>;
   /** Held messages, sorted by id, all after `last`. */
   held: Held<T>[];
   /** The latest ranges declared missing (bounded), to tell a late arrival from a redelivery. */
@@ -63,10 +75,22 @@ export interface SiteOrder<T> {
 }
 
 const DECLARED_KEPT = 64;
+const EPOCHS_KEPT = 16;
+
+/** Moves `last` on to `id` (delivered, or just before a held message after a declared run). */
+function advance(order: SiteOrder<unknown>, id: MessageId): void {
+  order.last = id;
+  order.first ??= id;
+  order.epochsSeen.set(id.epoch, id.seq);
+  if (order.epochsSeen.size > EPOCHS_KEPT) {
+    const oldest = order.epochsSeen.keys().next().value;
+    if (oldest !== undefined) order.epochsSeen.delete(oldest);
+  }
+}
 
 /** A new order state: nothing delivered yet (the first message seen is delivered, whatever its id). */
 export function createSiteOrder<T>(policy: ReorderPolicy): SiteOrder<T> {
-  return { policy, last: undefined, held: [], declared: [], delivered: 0, duplicates: 0, late: 0, missing: 0 };
+  return { policy, last: undefined, first: undefined, epochsSeen: new Map(), held: [], declared: [], delivered: 0, duplicates: 0, late: 0, missing: 0 };
 }
 
 /** Messages held now. */
@@ -98,6 +122,17 @@ function followsOn(order: SiteOrder<unknown>, id: MessageId): boolean {
   return first === undefined || compareMessageIds(first.id, id) >= 0;
 }
 
+/**
+ * An id not after `last` was delivered unless it is before the first one delivered or in a run of an older bridge
+ * epoch that ended before `last`'s run began: within one epoch every id from the first delivered to `last` was
+ * delivered or declared missing.
+ */
+function wasDelivered(order: SiteOrder<unknown>, id: MessageId): boolean {
+  const first = order.first;
+  if (first === undefined || compareMessageIds(id, first) < 0) return false;
+  return order.epochsSeen.has(id.epoch) && id.seq <= (order.epochsSeen.get(id.epoch) ?? 0);
+}
+
 function wasDeclared(order: SiteOrder<unknown>, id: MessageId): boolean {
   return order.declared.some((r) => r.epoch === id.epoch && id.seq >= r.from && id.seq <= r.to);
 }
@@ -108,7 +143,7 @@ function releaseRun<T>(order: SiteOrder<T>, out: Release<T>[]): void {
     const h = order.held[0];
     if (h === undefined || !followsOn(order, h.id)) return;
     order.held.shift();
-    order.last = h.id;
+    advance(order, h.id);
     order.delivered++;
     out.push({ kind: 'deliver', value: h.value });
   }
@@ -128,7 +163,7 @@ function skipToHeld<T>(order: SiteOrder<T>, out: Release<T>[]): void {
     out.push({ kind: 'missing', count, after: last, before: h.id, beforeValue: h.value });
   }
   // The held message now follows on: `last` is the id just before it.
-  order.last = { siteId: h.id.siteId, epoch: h.id.epoch, seq: h.id.seq - 1 };
+  advance(order, { siteId: h.id.siteId, epoch: h.id.epoch, seq: h.id.seq - 1 });
   releaseRun(order, out);
 }
 
@@ -143,14 +178,21 @@ export function admit<T>(order: SiteOrder<T>, id: MessageId | undefined, value: 
   }
   const last = order.last;
   if (last !== undefined && compareMessageIds(id, last) <= 0) {
-    const late = wasDeclared(order, id);
-    if (late) order.late++;
-    else order.duplicates++;
-    return [{ kind: late ? 'late' : 'duplicate', value }];
+    if (wasDeclared(order, id)) {
+      order.late++;
+      return [{ kind: 'late', value, declared: true }];
+    }
+    if (wasDelivered(order, id)) {
+      order.duplicates++;
+      return [{ kind: 'duplicate', value }];
+    }
+    order.late++;
+    order.missing++;
+    return [{ kind: 'late', value, declared: false }];
   }
   const out: Release<T>[] = [];
   if (followsOn(order, id)) {
-    order.last = id;
+    advance(order, id);
     order.delivered++;
     out.push({ kind: 'deliver', value });
     releaseRun(order, out);
