@@ -9,7 +9,7 @@
 // acknowledged it. When the connection is lost, everything unacknowledged is sent again, oldest first, before
 // anything newer: a site's order in the stream is its PBX order.
 
-import { asyncScheduler, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { Subscription, asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { KV } from '@nats-io/kv';
 import { silentLogger, type Logger } from '../logging/logger.js';
@@ -377,7 +377,10 @@ export function startBridge(options: BridgeOptions): Bridge {
   const sourceFailed = (err: unknown): void => {
     logger.error('bridge source failed', { error: errorText(err) });
   };
-  const subscription: Subscription = options.source.events$.subscribe({
+  // A root of its own: the events' subscriber closes when every site's stream ended (all fatal), and must not take
+  // the connection states and fatal errors still to come down with it.
+  const subscription = new Subscription();
+  subscription.add(options.source.events$.subscribe({
     next: (e) => {
       const io = sites.get(e.siteId);
       if (io === undefined) return;
@@ -385,7 +388,7 @@ export function startBridge(options: BridgeOptions): Bridge {
       enqueue(io, eventSubject(e.siteId, e.code, names.prefix), JSON.stringify(event), e.at);
     },
     error: sourceFailed,
-  });
+  }));
   subscription.add(
     options.source.connection$.subscribe({
       next: (s) => {
@@ -442,6 +445,14 @@ export function startBridge(options: BridgeOptions): Bridge {
     logger.warn('bridge lost NATS; buffering', { servers: serverList, inFlight: abandoned });
   }
 
+  // A close() while the first connection is still being made (no attempt failed yet) waits for it, within its
+  // flush time, so that what is pending (a fatal site's last state and health) still reaches NATS.
+  let firstAttemptFailed = false;
+  let markConnected: () => void = () => undefined;
+  const connectedOnce = new Promise<void>((resolve) => {
+    markConnected = resolve;
+  });
+
   const ready = (async () => {
     // The first connection is retried here (not with waitOnFirstConnect) so close() can stop it.
     const conn = await connectUntilClosed({
@@ -450,6 +461,7 @@ export function startBridge(options: BridgeOptions): Bridge {
       closed: isClosed,
       pause,
       onFailure: (err) => {
+        firstAttemptFailed = true;
         unreachable.note('bridge cannot reach NATS yet; buffering', errorText(err), { servers: serverList });
       },
     });
@@ -470,6 +482,7 @@ export function startBridge(options: BridgeOptions): Bridge {
         setupTrouble.clear();
         break;
       } catch (err: unknown) {
+        if (isClosed()) return;
         setupTrouble.note('bridge cannot set up the stream or bucket; retrying', errorText(err));
         await pause(1000);
         if (isClosed()) return;
@@ -484,6 +497,7 @@ export function startBridge(options: BridgeOptions): Bridge {
     }
     publisher = createPublisher<Tag>(conn, { timeoutMs: timeout, scheduler, settled, afterAcks: endBatch });
     connected = true;
+    markConnected();
     for (const io of sites.values()) restartGap(io);
     logger.info('bridge connected to NATS', { servers: serverList, ...(attempts > 0 ? { failedAttempts: attempts + 1 } : {}) });
     for (const io of sites.values()) {
@@ -549,8 +563,11 @@ export function startBridge(options: BridgeOptions): Bridge {
     close: (flushMs = 5000) => {
       closing ??= (async () => {
         subscription.unsubscribe();
-        if (connected) await flush(flushMs);
+        const until = scheduler.now() + flushMs;
+        if (!connected && !firstAttemptFailed) await Promise.race([connectedOnce, pause(flushMs)]);
+        if (connected) await flush(Math.max(0, until - scheduler.now()));
         life.closed = true;
+        pause.interrupt();
         const left = [...sites.values()].reduce((n, io) => n + pendingCount(io.box), 0);
         if (left > 0) logger.warn('bridge closing with unacknowledged messages', { pending: left, spooled: options.spoolDir !== undefined });
         for (const io of sites.values()) {

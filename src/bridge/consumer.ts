@@ -214,12 +214,12 @@ export function fromJetStream(options: FromJetStreamOptions): JetStreamFeed {
     }
     const consumer = await jetstream(conn).consumers.get(names.stream, durable);
     // A consumer lost with the server's store ends the iterator (instead of waiting for it), so it is created again.
-    const messages = await consumer.consume({ max_messages: 1000, abort_on_missing_resource: true });
+    // A callback, not an iterator: the messages of one socket read are handled in one go, and their acks leave in
+    // one write. A message is acked when it is delivered or dropped (handle), not while the reorder window holds it.
+    const messages = await consumer.consume({ max_messages: 1000, abort_on_missing_resource: true, callback: handle });
     iterators.push(messages);
-    for await (const m of messages) {
-      handle(m);
-      m.ack();
-    }
+    const ended = await messages.closed();
+    if (ended instanceof Error) throw ended;
   }
 
   async function watchSummaries(conn: NatsConnection): Promise<void> {
@@ -292,6 +292,7 @@ export function fromJetStream(options: FromJetStreamOptions): JetStreamFeed {
     },
     stop: async () => {
       life.closed = true;
+      pause.interrupt();
       expiry?.unsubscribe();
       for (const it of iterators) it.stop();
       await nc?.close().catch(() => undefined);

@@ -80,14 +80,42 @@ export async function ensureBucket(nc: NatsConnection, names: ResolvedNames): Pr
   return new Kvm(nc).create(names.bucket, { history: 1, replicas: names.replicas });
 }
 
-/** A promise resolved after `ms` on the scheduler's clock (the retry pauses of the bridge and its consumers). */
-export function pauseOn(scheduler: SchedulerLike): (ms: number) => Promise<void> {
-  return (ms) =>
+/** The retry pauses of a bridge or a consumer: `pause(ms)` resolves after `ms` on the scheduler's clock. */
+export interface Pauses {
+  (ms: number): Promise<void>;
+  /** On close: every pause resolves now (its timer cancelled), and later ones at once. */
+  interrupt(): void;
+}
+
+/** The retry pauses on `scheduler` (see {@link Pauses}), so that close() never waits out a retry timer. */
+export function pauseOn(scheduler: SchedulerLike): Pauses {
+  const waiting = new Set<{ readonly timer: { unsubscribe(): void }; readonly resolve: () => void }>();
+  let interrupted = false;
+  const pause = (ms: number): Promise<void> =>
     new Promise<void>((resolve) => {
-      scheduler.schedule(() => {
+      if (interrupted) {
         resolve();
-      }, ms);
+        return;
+      }
+      const entry = {
+        resolve,
+        timer: scheduler.schedule(() => {
+          waiting.delete(entry);
+          resolve();
+        }, ms),
+      };
+      waiting.add(entry);
     });
+  return Object.assign(pause, {
+    interrupt: () => {
+      interrupted = true;
+      for (const w of waiting) {
+        w.timer.unsubscribe();
+        w.resolve();
+      }
+      waiting.clear();
+    },
+  });
 }
 
 /**
