@@ -205,7 +205,7 @@ export { natsUrlProblems, splitNatsUrls } from './bridge/nats-url.js';
 export type { Bridge, BridgeOptions, BridgeStats, BridgeSiteStats } from './bridge/bridge.js';
 export { fromJetStream } from './bridge/consumer.js';
 export type { FromJetStreamOptions, JetStreamFeed, SiteOrderStats, MissingGap } from './bridge/consumer.js';
-export { createSiteOrder, admit, expireHeld, restartHoldClock, heldCount } from './bridge/reorder.js';
+export { createSiteOrder, admit, caughtUp, expireHeld, restartHoldClock, heldCount } from './bridge/reorder.js';
 export type { SiteOrder, ReorderPolicy, Release } from './bridge/reorder.js';
 export { createPublisher } from './bridge/publisher.js';
 export type { AsyncPublisher, PublisherOptions, PublishOutcome } from './bridge/publisher.js';

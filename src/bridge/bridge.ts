@@ -294,14 +294,13 @@ export function startBridge(options: BridgeOptions): Bridge {
     io.failing = true;
     publishTrouble.note('bridge publish failed; resending the unacknowledged run, oldest first', outcome.error, { site: io.siteId, pending: pendingCount(io.box) });
     io.retryScheduled = true;
-    // No stream answering (a NATS server that lost its store): set the stream and bucket up again first.
-    const setup = outcome.noStream ? resetup() : Promise.resolve();
-    void setup.then(() => {
-      scheduler.schedule(() => {
-        io.retryScheduled = false;
-        later(io);
-      }, retryMs);
-    });
+    // Nothing answering for the stream: it may be gone (a NATS server that lost its store: set it up again) or
+    // leaderless for a moment (a cluster electing a new leader): the resend does not wait for the set-up.
+    if (outcome.noStream) void resetup();
+    scheduler.schedule(() => {
+      io.retryScheduled = false;
+      later(io);
+    }, retryMs);
   }
 
   let resetting: Promise<void> | undefined;

@@ -19,7 +19,7 @@ import { assembleMultiSite } from '../multi/assemble.js';
 import { siteIdProblems } from '../multi/connect-many.js';
 import type { MultiSiteStats, MultiSiteStreams, SiteConnectionState, SiteEvent, SiteStats, SiteSummary } from '../multi/types.js';
 import { parseMessageId } from './message-id.js';
-import { admit, createSiteOrder, expireHeld, heldCount, oldestHoldStart, restartHoldClock, type Release, type SiteOrder } from './reorder.js';
+import { admit, caughtUp, createSiteOrder, expireHeld, heldCount, oldestHoldStart, restartHoldClock, type Release, type SiteOrder } from './reorder.js';
 import { connectUntilClosed, ensureBucket, ensureStream, pauseOn, resolveNames, type JetStreamNames } from './setup.js';
 import { parseSubject, siteFilter, stateSubject, type SubjectKind } from './subjects.js';
 
@@ -176,6 +176,8 @@ export function fromJetStream(options: FromJetStreamOptions): JetStreamFeed {
     const idHeader = m.headers?.get('Nats-Msg-Id');
     const id = idHeader === undefined || idHeader === '' ? undefined : parseMessageId(idHeader);
     release(parsed.siteId, st, admit(st.order, id, { msg: m, what: parsed.what, body: parseObject(m.string()) }, scheduler.now()));
+    // Nothing more stored for this consumer: a new one starts delivering (see reorder.ts).
+    if (m.info.pending === 0) release(parsed.siteId, st, caughtUp(st.order));
     armExpiry();
   }
 
@@ -216,7 +218,9 @@ export function fromJetStream(options: FromJetStreamOptions): JetStreamFeed {
     // A consumer lost with the server's store ends the iterator (instead of waiting for it), so it is created again.
     // A callback, not an iterator: the messages of one socket read are handled in one go, and their acks leave in
     // one write. A message is acked when it is delivered or dropped (handle), not while the reorder window holds it.
-    const messages = await consumer.consume({ max_messages: 1000, abort_on_missing_resource: true, callback: handle });
+    // Pull requests that expire after 5 s (idle heartbeats every 2.5 s): a pull lost with a consumer leader that died
+    // (a cluster) is noticed within seconds, not after the default 30 s.
+    const messages = await consumer.consume({ max_messages: 1000, expires: 5000, abort_on_missing_resource: true, callback: handle });
     iterators.push(messages);
     const ended = await messages.closed();
     if (ended instanceof Error) throw ended;

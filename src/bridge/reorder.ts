@@ -17,6 +17,8 @@
 //
 // A new bridge run (a greater epoch) starts at seq 1; its first message follows on from any id of an older run
 // once nothing of that run is still held (what the old run lost at its very end is its restart gap marker's job).
+// A new consumer starts at once with a run's seq 1; otherwise it holds what it gets until it has caught up with the
+// stream (`caughtUp`), then starts at the lowest id it saw, declaring nothing before it missing.
 
 import { compareMessageIds, type MessageId } from './message-id.js';
 
@@ -77,10 +79,10 @@ export interface SiteOrder<T> {
 const DECLARED_KEPT = 64;
 const EPOCHS_KEPT = 16;
 
-/** Moves `last` on to `id` (delivered, or just before a held message after a declared run). */
-function advance(order: SiteOrder<unknown>, id: MessageId): void {
+/** Moves `last` on to `id`: delivered, or (`delivered` false) the id just before a held message delivery goes on from. */
+function advance(order: SiteOrder<unknown>, id: MessageId, delivered = true): void {
   order.last = id;
-  order.first ??= id;
+  if (delivered) order.first ??= id;
   order.epochsSeen.set(id.epoch, id.seq);
   if (order.epochsSeen.size > EPOCHS_KEPT) {
     const oldest = order.epochsSeen.keys().next().value;
@@ -88,7 +90,7 @@ function advance(order: SiteOrder<unknown>, id: MessageId): void {
   }
 }
 
-/** A new order state: nothing delivered yet (the first message seen is delivered, whatever its id). */
+/** A new order state: nothing delivered yet (see {@link caughtUp} for where delivery starts). */
 export function createSiteOrder<T>(policy: ReorderPolicy): SiteOrder<T> {
   return { policy, last: undefined, first: undefined, epochsSeen: new Map(), held: [], declared: [], delivered: 0, duplicates: 0, late: 0, missing: 0 };
 }
@@ -114,9 +116,9 @@ function lowerBound(held: readonly Held<unknown>[], id: MessageId): number {
 /** True when `id` is the one that comes right after `last` (and nothing held comes before it). */
 function followsOn(order: SiteOrder<unknown>, id: MessageId): boolean {
   const last = order.last;
-  if (last === undefined) return true;
-  if (id.epoch === last.epoch) return id.seq === last.seq + 1;
-  if (id.epoch < last.epoch || id.seq !== 1) return false;
+  if (last !== undefined && id.epoch === last.epoch) return id.seq === last.seq + 1;
+  // The first of a bridge run follows on from an older run, or starts a new consumer.
+  if ((last !== undefined && id.epoch < last.epoch) || id.seq !== 1) return false;
   // Nothing of an older run may still be held before it.
   const first = order.held[0];
   return first === undefined || compareMessageIds(first.id, id) >= 0;
@@ -149,22 +151,39 @@ function releaseRun<T>(order: SiteOrder<T>, out: Release<T>[]): void {
   }
 }
 
-/** Declares missing every id between `last` and the oldest held message, then delivers from there. */
+/**
+ * Declares missing every id between `last` and the oldest held message, then delivers from there. Before anything
+ * was delivered (a new consumer) nothing is declared: what came before its first message is not its to miss.
+ */
 function skipToHeld<T>(order: SiteOrder<T>, out: Release<T>[]): void {
   const h = order.held[0];
   if (h === undefined) return;
   const last = order.last;
-  const range: Range = last !== undefined && last.epoch === h.id.epoch ? { epoch: h.id.epoch, from: last.seq + 1, to: h.id.seq - 1 } : { epoch: h.id.epoch, from: 1, to: h.id.seq - 1 };
-  const count = Math.max(0, range.to - range.from + 1);
-  if (count > 0) {
-    order.missing += count;
-    order.declared.push(range);
-    if (order.declared.length > DECLARED_KEPT) order.declared.shift();
-    out.push({ kind: 'missing', count, after: last, before: h.id, beforeValue: h.value });
+  if (last !== undefined) {
+    const range: Range = last.epoch === h.id.epoch ? { epoch: h.id.epoch, from: last.seq + 1, to: h.id.seq - 1 } : { epoch: h.id.epoch, from: 1, to: h.id.seq - 1 };
+    const count = Math.max(0, range.to - range.from + 1);
+    if (count > 0) {
+      order.missing += count;
+      order.declared.push(range);
+      if (order.declared.length > DECLARED_KEPT) order.declared.shift();
+      out.push({ kind: 'missing', count, after: last, before: h.id, beforeValue: h.value });
+    }
   }
   // The held message now follows on: `last` is the id just before it.
-  advance(order, { siteId: h.id.siteId, epoch: h.id.epoch, seq: h.id.seq - 1 });
+  advance(order, { siteId: h.id.siteId, epoch: h.id.epoch, seq: h.id.seq - 1 }, false);
   releaseRun(order, out);
+}
+
+/**
+ * The consumer has caught up with the stream (JetStream says nothing more is pending for it). A new consumer
+ * holds its first messages until then unless the very first is a run's seq 1, since an earlier id of the same
+ * run may still be stored after them (a bridge that resent after a failure); once caught up, delivery starts at
+ * the lowest id seen, and nothing before it is reported missing.
+ */
+export function caughtUp<T>(order: SiteOrder<T>): Release<T>[] {
+  const out: Release<T>[] = [];
+  if (order.last === undefined) skipToHeld(order, out);
+  return out;
 }
 
 /**

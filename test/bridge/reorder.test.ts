@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MessageId } from '../../src/bridge/message-id.js';
-import { admit, createSiteOrder, expireHeld, heldCount, restartHoldClock, type Release } from '../../src/bridge/reorder.js';
+import { admit, caughtUp, createSiteOrder, expireHeld, heldCount, restartHoldClock, type Release } from '../../src/bridge/reorder.js';
 
 const id = (seq: number, epoch = 1): MessageId => ({ siteId: 's', epoch, seq });
 const key = (m: MessageId): string => `${String(m.epoch)}:${String(m.seq)}`;
@@ -81,10 +81,24 @@ describe('reorder window', () => {
     expect(show(admit(o, id(2), id(2), 0))).toEqual(['x1:2']);
   });
 
-  it('reports an id from before the first one it delivered as late, not as a redelivery', () => {
+  it('a new consumer holds a first message that is not a seq 1 until it has caught up, then starts at the lowest id', () => {
     const o = createSiteOrder<MessageId>({ maxHeld: 10, maxHoldMs: 1000 });
-    expect(show(admit(o, id(7), id(7), 0))).toEqual(['d1:7']);
-    expect(show(admit(o, id(6), id(6), 0))).toEqual(['L1:6']);
+    // A bridge that resent 1-2 after 3-4 were stored (a failure at its start): the stream holds 3 4 1 2.
+    expect(show(admit(o, id(3), id(3), 0))).toEqual([]);
+    expect(show(admit(o, id(4), id(4), 0))).toEqual([]);
+    expect(show(admit(o, id(1), id(1), 0))).toEqual(['d1:1']);
+    expect(show(admit(o, id(2), id(2), 0))).toEqual(['d1:2', 'd1:3', 'd1:4']);
+    // A consumer of new messages only starts mid-run: once caught up, at what it saw, nothing declared before it.
+    const late = createSiteOrder<MessageId>({ maxHeld: 10, maxHoldMs: 1000 });
+    expect(show(admit(late, id(7), id(7), 0))).toEqual([]);
+    expect(show(caughtUp(late))).toEqual(['d1:7']);
+    expect(late.missing).toBe(0);
+    // An id before its start that arrives afterwards was never delivered nor declared: late, reported as news.
+    expect(show(admit(late, id(6), id(6), 0))).toEqual(['L1:6']);
+    // Without a catch-up, the window's bounds start it too.
+    const slow = createSiteOrder<MessageId>({ maxHeld: 10, maxHoldMs: 1000 });
+    admit(slow, id(5), id(5), 0);
+    expect(show(expireHeld(slow, 1000))).toEqual(['d1:5']);
   });
 
   it('whatever the shuffle, losses and copies: each id delivered at most once, in order; every id up to the last delivered or declared missing, once', () => {
