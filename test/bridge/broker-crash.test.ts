@@ -96,7 +96,7 @@ describe('bridge through nats-server SIGKILLs', () => {
       const latencies = got.log.flatMap((d) => (d.kind === 'event' ? [d.at - (sentAt.get(d.key) ?? d.at)] : []));
       console.info(
         `broker crash: ${String(sent.length)} frames sent, ${String(got.log.length - gaps.length)} delivered, ${String(gaps.length)} gap marker(s) covering ${String(accountedFor(gaps))}; ` +
-          `PBX→consumer p50 ${String(percentile(latencies, 50))} ms, p99 ${String(percentile(latencies, 99))} ms, max ${String(Math.max(...latencies))} ms; kills ${JSON.stringify(kills.map((k) => k.back - k.at))} ms down; ${state()}`,
+          `PBX→consumer p50 ${String(percentile(latencies, 50))} ms, p99 ${String(percentile(latencies, 99))} ms, max ${String(latencies.reduce((a, b) => Math.max(a, b), 0))} ms; kills ${JSON.stringify(kills.map((k) => k.back - k.at))} ms down; ${state()}`,
       );
     } finally {
       got.stop();
