@@ -44,6 +44,12 @@ export interface BridgeOptions extends JetStreamNames {
    * `stats()`, put to the bucket's `health.<site>` key, and {@link Bridge.allSitesFatal} resolves once every site has one.
    */
   readonly fatal$?: Observable<SiteFatal>;
+  /**
+   * Other values to keep in the summary bucket, the latest per key, put like the summaries (at most every
+   * `summaryIntervalMs`, the latest always, flushed by `flush()`/`close()`). The place for a checkpoint of each
+   * site's metrics state (e.g. key `checkpoint.<site>`), read back at the next start.
+   */
+  readonly keep$?: Observable<{ readonly key: string; readonly value: unknown }>;
   /** NATS server URL(s), e.g. `nats://127.0.0.1:4222`; for a cluster, every seed URL. */
   readonly servers: string | readonly string[];
   /** Most messages waiting for an ack per site while NATS is unreachable (default 100 000). */
@@ -348,9 +354,13 @@ export function startBridge(options: BridgeOptions): Bridge {
       },
     );
   }
+  const kept = new Map<string, KvSlot<unknown>>();
   const putAll = (io: SiteIo): void => {
     putLatest(io.siteId, io.summary);
     putLatest(healthKey(io.siteId), io.healthSlot);
+  };
+  const putKept = (): void => {
+    for (const [key, slot] of kept) putLatest(key, slot);
   };
   function setHealth(io: SiteIo, health: SiteHealth): void {
     if (io.health.state === 'fatal') return; // the last word
@@ -414,6 +424,23 @@ export function startBridge(options: BridgeOptions): Bridge {
       error: sourceFailed,
     }),
   );
+
+  if (options.keep$ !== undefined) {
+    subscription.add(
+      options.keep$.subscribe({
+        next: ({ key, value }) => {
+          let slot = kept.get(key);
+          if (slot === undefined) {
+            slot = kvSlot();
+            kept.set(key, slot);
+          }
+          slot.latest = value;
+          putLatest(key, slot);
+        },
+        error: sourceFailed,
+      }),
+    );
+  }
 
   let resolveAllFatal: (f: readonly SiteFatal[]) => void = () => undefined;
   const allSitesFatal = new Promise<readonly SiteFatal[]>((resolve) => {
@@ -503,6 +530,7 @@ export function startBridge(options: BridgeOptions): Bridge {
       later(io);
       putAll(io);
     }
+    putKept();
     let lostAt: number | undefined;
     for await (const st of conn.status()) {
       if (st.type === 'disconnect') {
@@ -516,6 +544,7 @@ export function startBridge(options: BridgeOptions): Bridge {
           later(io);
           putAll(io);
         }
+        putKept();
       }
     }
   })().catch((err: unknown) => {
@@ -523,13 +552,14 @@ export function startBridge(options: BridgeOptions): Bridge {
   });
 
   const slotIdle = (slot: KvSlot<unknown>): boolean => !slot.putting && (slot.latest === undefined || slot.latest === slot.put || kv === undefined);
-  const idle = (): boolean => [...sites.values()].every((io) => pendingCount(io.box) === 0 && slotIdle(io.summary) && slotIdle(io.healthSlot));
+  const idle = (): boolean => [...sites.values()].every((io) => pendingCount(io.box) === 0 && slotIdle(io.summary) && slotIdle(io.healthSlot)) && [...kept.values()].every(slotIdle);
 
   async function flush(timeoutMs: number): Promise<boolean> {
     const until = scheduler.now() + timeoutMs;
     while (!idle()) {
       if (scheduler.now() >= until) return false;
       for (const io of sites.values()) putAll(io);
+      putKept();
       await pause(20);
     }
     return true;
