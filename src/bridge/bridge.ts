@@ -12,6 +12,7 @@
 import { Subscription, asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { KV } from '@nats-io/kv';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import type { MultiSiteStreams, SiteConnectionState, SiteSummary } from '../multi/types.js';
 import { formatMessageId } from './message-id.js';
@@ -278,11 +279,12 @@ export function startBridge(options: BridgeOptions): Bridge {
       io.unspooled = [];
     }
     const pub = publisher;
-    if (pub === undefined || !connected || io.retryScheduled) return;
+    if (pub === undefined || !connected || io.retryScheduled || isClosed()) return;
     for (const sent of takeToSend(io.box)) pub.publish(sent.msg.subject, sent.msg.payload, sent.msg.id, { io, sent });
   }
 
   function settled(tag: Tag, outcome: PublishOutcome): void {
+    if (isClosed()) return;
     const { io, sent } = tag;
     if (outcome.ok) {
       if (outcome.duplicate) io.duplicates++;
@@ -315,9 +317,14 @@ export function startBridge(options: BridgeOptions): Bridge {
     if (conn === undefined) return Promise.resolve();
     resetting ??= (async () => {
       try {
+        // Usually the stream is there (a cluster electing a leader answered 'no responders' for a moment).
+        const existed = await (await jetstreamManager(conn)).streams.info(names.stream).then(
+          () => true,
+          () => false,
+        );
         await ensureStream(conn, names);
         kv = await ensureBucket(conn, names);
-        logger.info('bridge set up the stream and bucket again');
+        if (!existed) logger.info('bridge set up the stream and bucket again');
       } catch (err: unknown) {
         logger.debug('bridge cannot set up the stream yet', { error: errorText(err) });
       } finally {
@@ -331,7 +338,7 @@ export function startBridge(options: BridgeOptions): Bridge {
 
   function putLatest<T>(key: string, slot: KvSlot<T>): void {
     const bucket = kv;
-    if (bucket === undefined || !connected || slot.putting || slot.resting || slot.latest === undefined || slot.latest === slot.put) return;
+    if (bucket === undefined || !connected || isClosed() || slot.putting || slot.resting || slot.latest === undefined || slot.latest === slot.put) return;
     const value = slot.latest;
     slot.putting = true;
     const rest = (): void => {
@@ -596,6 +603,7 @@ export function startBridge(options: BridgeOptions): Bridge {
         if (!connected && !firstAttemptFailed) await Promise.race([connectedOnce, pause(flushMs)]);
         if (connected) await flush(Math.max(0, until - scheduler.now()));
         life.closed = true;
+        connected = false;
         pause.interrupt();
         const left = [...sites.values()].reduce((n, io) => n + pendingCount(io.box), 0);
         if (left > 0) logger.warn('bridge closing with unacknowledged messages', { pending: left, spooled: options.spoolDir !== undefined });

@@ -53,6 +53,8 @@ export interface SiteOrderStats {
   readonly late: number;
   /** Redeliveries of a delivered id (dropped). */
   readonly duplicates: number;
+  /** Messages that arrived before an earlier id and waited for it, ever. */
+  readonly reordered: number;
 }
 
 /** The streams of {@link fromJetStream}: the multi-site streams, plus the order counters per site. */
@@ -305,6 +307,6 @@ export function fromJetStream(options: FromJetStreamOptions): JetStreamFeed {
   });
   return {
     ...streams,
-    orderStats: () => Object.fromEntries([...state].map(([id, s]) => [id, { held: heldCount(s.order), missing: s.order.missing, late: s.order.late, duplicates: s.order.duplicates }])),
+    orderStats: () => Object.fromEntries([...state].map(([id, s]) => [id, { held: heldCount(s.order), missing: s.order.missing, late: s.order.late, duplicates: s.order.duplicates, reordered: s.order.reordered }])),
   };
 }

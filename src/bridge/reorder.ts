@@ -74,6 +74,8 @@ export interface SiteOrder<T> {
   late: number;
   /** Ids declared missing, ever. */
   missing: number;
+  /** Messages that had to wait for an earlier one (arrived out of order), ever. */
+  reordered: number;
 }
 
 const DECLARED_KEPT = 64;
@@ -92,7 +94,7 @@ function advance(order: SiteOrder<unknown>, id: MessageId, delivered = true): vo
 
 /** A new order state: nothing delivered yet (see {@link caughtUp} for where delivery starts). */
 export function createSiteOrder<T>(policy: ReorderPolicy): SiteOrder<T> {
-  return { policy, last: undefined, first: undefined, epochsSeen: new Map(), held: [], declared: [], delivered: 0, duplicates: 0, late: 0, missing: 0 };
+  return { policy, last: undefined, first: undefined, epochsSeen: new Map(), held: [], declared: [], delivered: 0, duplicates: 0, late: 0, missing: 0, reordered: 0 };
 }
 
 /** Messages held now. */
@@ -224,6 +226,7 @@ export function admit<T>(order: SiteOrder<T>, id: MessageId | undefined, value: 
     return [{ kind: 'duplicate', value }];
   }
   order.held.splice(at, 0, { id, value, heldAt: now });
+  if (order.last !== undefined) order.reordered++; // (a new consumer waiting to catch up is not a reorder)
   if (order.held.length > order.policy.maxHeld) skipToHeld(order, out);
   return out;
 }

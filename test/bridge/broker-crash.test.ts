@@ -50,7 +50,7 @@ describe('bridge through nats-server SIGKILLs', () => {
     const bridge = startBridge({ source: many, servers: server.url, spoolDir, publishTimeoutMs: 2000, retryMs: 200 });
     const feed = fromJetStream({ url: server.url, sites: ['east'], durable: 'crash' });
     const got = recordDelivered(feed, 'east');
-    const state = (): string => JSON.stringify({ delivered: got.log.length, accounted: accountedFor(got.log), sent: sentKeys(pbx).length, bridge: bridge.stats(), feed: feed.stats() });
+    const state = (): string => JSON.stringify({ delivered: got.log.length, accounted: accountedFor(got.log), sent: sentKeys(pbx).length, bridge: bridge.stats(), feed: feed.stats(), order: feed.orderStats() });
     try {
       await firstValueFrom(many.overall$.pipe(filter((s) => s.kind === 'open')));
       // 250 calls/s = 500 events/s, all along.

@@ -67,7 +67,7 @@ describe('fromJetStream: a site out of order in the stream', () => {
       await publish(10);
       await until('10 delivered', () => log.includes('e10'));
       expect(log.slice(9)).toEqual(['e10']);
-      expect(feed.orderStats()['n1']).toEqual({ held: 0, missing: 1, late: 1, duplicates: 1 });
+      expect(feed.orderStats()['n1']).toEqual({ held: 0, missing: 1, late: 1, duplicates: 1, reordered: 4 });
       expect(feed.stats().sites['n1']).toMatchObject({ delivered: 9, gaps: 1, duplicates: 2 });
     } finally {
       a.unsubscribe();
