@@ -35,7 +35,9 @@ const abandons = client.summary$
     map(([, b]) => b),
   )
   .subscribe((s) => {
-    console.log(`abandoned call #${s.totalAbandonedCalls}, abandon rate ${(s.abandonRate * 100).toFixed(1)}%`);
+    // null while no call came in this period (a call from before the reset can be abandoned after it)
+    const rate = s.abandonRate === null ? 'n/a' : `${(s.abandonRate * 100).toFixed(1)}%`;
+    console.log(`abandoned call #${s.totalAbandonedCalls}, abandon rate ${rate}`);
   });
 
 setTimeout(() => {

@@ -16,7 +16,7 @@ const frames = {
   g: acd(18), // a good STATION IDLE
   j: text('{"event":"acd","data":'), // truncated JSON
   b: { at: 0, data: Buffer.from([0xff, 0x00]), isBinary: true }, // a binary frame
-  o: text('{"event":"cti","data":{}}'), // another event kind
+  o: text('{"event":"call","data":{"type":"ringing"}}'), // another event kind (CTI)
 };
 /** A DecodeError shows as its reason, an event as `ev<code>`. */
 const label = (x: AcdEvent | DecodeError): string => (isDecodeError(x) ? x.reason : `ev${String(x.code)}`);

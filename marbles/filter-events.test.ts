@@ -34,7 +34,7 @@ describe('filterEvents', () => {
     expect(dropped).toEqual([[17, 'station']]);
   });
 
-  it('groups: applies only to events carrying a group (11-14, 23-26, 62, 66), compared as numbers', () => {
+  it('groups: applies only to events naming a group (e.g. 11-14, 62; every code of metrics-groups), compared as numbers', () => {
     const dropped: [number, FilterReason][] = [];
     runMarbles(({ cold, expectObservable }) => {
       const e = {

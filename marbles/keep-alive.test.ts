@@ -26,7 +26,11 @@ function pbx(now: () => number, cold: (m: string, v: Record<string, HttpResponse
 }
 
 describe('keep-alive', () => {
-  it('every 60 s (timer 120 s / 2) while no socket is open; none while one is (keepAlive ping)', () => {
+  // keepAlive 'ping': while a socket is open its pings keep the session, and only a probe every probeIntervalMs
+  // (60 s) asks whether the session still exists; without a socket, check-connection every checkConnectionTimer/2.
+  //   socket    ------------ [130 000 ……………………… 400 000] ----------
+  //   checks    60 001  120 001 | 190 000 250 000 310 000 370 000 | 460 000
+  it('every 60 s (timer 120 s / 2) while no socket is open; a probe every probeIntervalMs while one is (keepAlive ping)', () => {
     runMarbles(({ cold, scheduler }) => {
       const p = pbx(() => scheduler.now(), cold, () => ({ status: 200, body: {} }));
       const s = createSession({ server, session: DEFAULT_CONFIG.session, transport: p.transport, logger: silentLogger });
@@ -42,9 +46,47 @@ describe('keep-alive', () => {
         ka.unsubscribe();
       }, 500_000);
       return () => {
-        // login answers at 1 → 60 001, 120 001; socket 130 000-400 000; then 460 000.
-        expect(p.checks.map((c) => c.at)).toEqual([60_001, 120_001, 460_000]);
+        // login answers at 1 → 60 001, 120 001; socket 130 000-400 000 (probes from its opening); then 460 000.
+        expect(p.checks.map((c) => c.at)).toEqual([60_001, 120_001, 190_000, 250_000, 310_000, 370_000, 460_000]);
         expect(p.checks[0]?.path).toBe('/ipxapi/users/acd/checkconnection');
+      };
+    })();
+  });
+
+  it('probeIntervalMs 0: nothing at all while a socket is open', () => {
+    runMarbles(({ cold, scheduler }) => {
+      const p = pbx(() => scheduler.now(), cold, () => ({ status: 200, body: {} }));
+      const s = createSession({ server, session: { ...DEFAULT_CONFIG.session, probeIntervalMs: 0 }, transport: p.transport, logger: silentLogger });
+      const ka = s.keepAlive$.subscribe();
+      s.token$().subscribe();
+      scheduler.schedule(() => {
+        s.setSocketOpen(true);
+      }, 130_000);
+      scheduler.schedule(() => {
+        ka.unsubscribe();
+      }, 400_000);
+      return () => {
+        expect(p.checks.map((c) => c.at)).toEqual([60_001, 120_001]);
+      };
+    })();
+  });
+
+  it('a probe answered "Invalid Token" while the socket is open drops the token (the connection owner replaces the socket)', () => {
+    runMarbles(({ cold, scheduler }) => {
+      const p = pbx(() => scheduler.now(), cold, () => ({ status: 401, body: { error: { code: 3, message: 'Invalid Token' } } }));
+      const s = createSession({ server, session: { ...DEFAULT_CONFIG.session, probeIntervalMs: 5_000 }, transport: p.transport, logger: silentLogger });
+      const ka = s.keepAlive$.subscribe();
+      const dropped: number[] = [];
+      s.invalidated$.subscribe((g) => dropped.push(g));
+      s.token$().subscribe();
+      s.setSocketOpen(true);
+      scheduler.schedule(() => {
+        ka.unsubscribe();
+      }, 60_000);
+      return () => {
+        expect(p.checks.map((c) => c.at)).toEqual([5_001]);
+        expect(dropped).toEqual([1]);
+        expect(s.generation()).toBe(0);
       };
     })();
   });

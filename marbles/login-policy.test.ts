@@ -5,13 +5,21 @@ import type { Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type SessionConfig } from '../src/config/config.js';
 import { silentLogger } from '../src/logging/logger.js';
-import { AlreadyLoginError, AuthError, LoginBudgetError, PermissionError } from '../src/session/errors.js';
+import { AlreadyLoginError, AuthError, LoginBudgetError, NetworkError, PermissionError } from '../src/session/errors.js';
 import type { HttpRequest, HttpResponse } from '../src/session/http-transport.js';
 import { createSession } from '../src/session/session.js';
 import { runMarbles } from './helpers/run-marbles.js';
 
 const server = { ...DEFAULT_CONFIG.server, host: 'pbx', userId: 'acd', password: 'acd' };
-const cfg: SessionConfig = { ...DEFAULT_CONFIG.session, loginRetryBaseMs: 100, loginRetryCapMs: 800, alreadyLoginGiveUpMs: 3_000, loginBudget: 5, loginWindowMs: 60_000 };
+const cfg: SessionConfig = {
+  ...DEFAULT_CONFIG.session,
+  loginRetryBaseMs: 100,
+  loginRetryCapMs: 800,
+  alreadyLoginRetryCapMs: 800,
+  alreadyLoginGiveUpMs: 3_000,
+  loginBudget: 5,
+  loginWindowMs: 60_000,
+};
 const good: HttpResponse = { status: 200, body: { token: 'T', checkConnectionTimer: 120, systemType: 'iPECS UCP', apiVersion: '1.0.0' } };
 
 /** Answers login n with `answers[n]` (the last one repeats), 1 ms after the request; records request instants. */
@@ -72,8 +80,10 @@ describe('login policy', () => {
       return () => {
         expect(error).toBeInstanceOf(AlreadyLoginError);
         expect((error as Error).message).toMatch(/Log out other users/);
-        // 0, 101, 302, 703, 1504 (cap 800), 2305, 3106 ≥ 3000 after the first → give up.
-        expect(p.at).toEqual([0, 101, 302, 703, 1504, 2305, 3106]);
+        // 0, 101, 302, 703, 1504 (cap 800), 2305; the window (3000 from the first refusal at 1) ends at 3001: one
+        // last attempt exactly then, refused → give up.
+        expect(p.at).toEqual([0, 101, 302, 703, 1504, 2305, 3001]);
+        expect(s.stats()).toMatchObject({ loginAttempts: 7, loginFailures: 7, alreadyLoginRefusals: 7, logins: 0 });
       };
     })();
   });
@@ -102,6 +112,42 @@ describe('login policy', () => {
       return () => {
         expect(p.at).toEqual([0, 76, 202]);
         expect(s.stats()).toMatchObject({ logins: 1, loginAttempts: 3, loginFailures: 2 });
+      };
+    })();
+  });
+
+  // "Already Login" is not a credential failure: 30 refusals do not spend a budget of 5, and a real failure
+  // afterwards still has the whole budget.
+  //   logins  a a a … a (30×, ≤ 800 ms apart) r r r r r B      a = Already Login, r = 503, B = budget error
+  it('"Already Login" refusals never spend loginBudget; refused logins still do', () => {
+    runMarbles(({ cold, scheduler }) => {
+      const already: HttpResponse = { status: 401, body: { error: { code: 99, message: 'Already Login' } } };
+      const refused: HttpResponse = { status: 503, body: undefined };
+      const p = pbx(() => scheduler.now(), cold, [...Array<HttpResponse>(30).fill(already), refused]);
+      const s = createSession({ server, session: { ...cfg, alreadyLoginGiveUpMs: 60_000 }, transport: p.transport, logger: silentLogger, random: () => 0.5 });
+      let error: unknown;
+      s.token$().subscribe({ error: (e: unknown) => (error = e) });
+      return () => {
+        expect(error).toBeInstanceOf(LoginBudgetError);
+        expect(s.stats()).toMatchObject({ loginAttempts: 35, alreadyLoginRefusals: 30, loginFailures: 35 });
+        expect(p.at).toHaveLength(35);
+      };
+    })();
+  });
+
+  it('a login that never left (ECONNREFUSED, ENOTFOUND) is passed to the caller at once: no budget, no retry of its own', () => {
+    runMarbles(({ cold, expectObservable, scheduler }) => {
+      const at: number[] = [];
+      const refusedConnect = new NetworkError('GET /ipxapi/server/v1/users/acd/login failed (ECONNREFUSED)', false, { networkCode: 'ECONNREFUSED' });
+      const transport = (): Observable<HttpResponse> => {
+        at.push(scheduler.now());
+        return cold('-#', undefined, refusedConnect);
+      };
+      const s = createSession({ server, session: cfg, transport, logger: silentLogger });
+      expectObservable(s.token$(), '^ 10s !').toBe('-#', undefined, refusedConnect);
+      return () => {
+        expect(at).toEqual([0]);
+        expect(s.stats()).toMatchObject({ loginAttempts: 1, loginFailures: 1 });
       };
     })();
   });

@@ -39,25 +39,26 @@ describe('call life', () => {
   it('speed of answer = answer − ring; handle time = answer → end (+ wrap) per answered call; service level', () => {
     runMarbles(({ cold, expectObservable, scheduler }) => {
       const e = { r: ev(3, { ref: 7, src: 'co:5' }), a: ev(42, { ref: 7, src: 'co:5', dst: '1001' }), d: ev(44, { ref: 7, src: 'co:5', d1: '0' }) };
-      // rings at 1 s, answered at 4 s (within 20 s), ends at 10 s
+      // rings at 1 s (the abandon rate is defined from then on), answered at 4 s (within 20 s), ends at 10 s
       const events = cold(' 1000ms r 2999ms a 5999ms d 999ms |', e);
-      const expected = '   z 3999ms a 5999ms d 999ms |';
+      const expected = '   z 999ms r 2999ms a 5999ms d 999ms |';
       expectObservable(figure(events, scheduler, quality)).toBe(expected, {
-        z: 'asa 0 aht 0 rate 0 short 0 sl null',
+        z: 'asa 0 aht 0 rate null short 0 sl null',
+        r: 'asa 0 aht 0 rate 0 short 0 sl null',
         a: 'asa 3 aht 0 rate 0 short 0 sl 1',
         d: 'asa 3 aht 6 rate 0 short 0 sl 1',
       });
     });
   });
 
-  it('abandons: by CO IDLE (2), by 43 at the ringing station, by DISCONNECT before answer; ≤ 5 s is short', () => {
+  it('abandons: by CO IDLE (2), by 43 naming the trunk while a station rings, by DISCONNECT before answer; ≤ 5 s is short', () => {
     runMarbles(({ cold, expectObservable, scheduler }) => {
       const e = {
         a: ev(3, { ref: 1, src: 'co:1' }),
         A: ev(2, { src: 'co:1' }), // 2 s after: short abandon
         b: ev(3, { ref: 2, src: 'co:2' }),
         r: ev(66, { ref: 2, src: '1002', dst: 'co:2' }),
-        B: ev(43, { src: '1002' }), // no callRefId: the call ringing at 1002
+        B: ev(43, { src: 'co:2', dst: '1002' }), // no callRefId: the call on trunk 2, ringing at 1002
         c: ev(3, { ref: 3, src: 'co:3' }),
         C: ev(44, { ref: 3, src: 'co:3', d1: '0' }),
       };
@@ -65,7 +66,7 @@ describe('call life', () => {
       const pick = (s: AcdSummary): string => `ab ${String(s.totalAbandonedCalls)} short ${String(s.shortAbandons)} rate ${String(s.abandonRate)} active ${String(s.activeCalls)}`;
       const expected = '   z 999ms a 1999ms A 999ms b 8999ms B 999ms c 5999ms C 999ms |';
       expectObservable(figure(events, scheduler, pick)).toBe(expected, {
-        z: 'ab 0 short 0 rate 0 active 0',
+        z: 'ab 0 short 0 rate null active 0',
         a: 'ab 0 short 0 rate 0 active 1',
         A: 'ab 1 short 1 rate 1 active 0',
         b: 'ab 1 short 1 rate 0.5 active 1',

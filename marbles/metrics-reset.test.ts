@@ -48,4 +48,29 @@ describe('the daily reset', () => {
       expectObservable(periods$.pipe(map((p) => `${String(p.periodStart)}→${String(p.at)}`))).toBe('60s p 9999ms |', { p: '0→60000' });
     });
   });
+
+  it('abandonRate (§3) is null with no inbound call in the period, and exceeds 1 when calls from before the reset are abandoned after it', () => {
+    runMarbles(({ cold, expectObservable, scheduler }) => {
+      const e = {
+        a: ev(3, { ref: 1, src: 'co:1' }), // 50 s: two calls of the old period
+        b: ev(3, { ref: 2, src: 'co:2' }),
+        x: ev(2, { src: 'co:1' }), // 70 s and 71 s: both abandoned in the new period
+        y: ev(2, { src: 'co:2' }),
+        c: ev(3, { ref: 3, src: 'co:3' }), // 80 s: the new period's first inbound call
+      };
+      const events = cold(' 50s (ab) 19996ms x 999ms y 8999ms c 999ms |', e);
+      const rate = (s: AcdSummary): string => `in ${String(s.totalInboundCalls)} ab ${String(s.totalAbandonedCalls)} rate ${String(s.abandonRate)}`;
+      const { summary$ } = summaryOf(events, scheduler, RESET_AT_ONE_MINUTE);
+      const expected = ' z 49999ms (ab) 9996ms r 9999ms x 999ms y 8999ms c 999ms |';
+      expectObservable(summary$.pipe(map(rate), distinctUntilChanged())).toBe(expected, {
+        z: 'in 0 ab 0 rate null',
+        a: 'in 1 ab 0 rate 0',
+        b: 'in 2 ab 0 rate 0',
+        r: 'in 0 ab 0 rate null',
+        x: 'in 0 ab 1 rate null',
+        y: 'in 0 ab 2 rate null',
+        c: 'in 1 ab 2 rate 2',
+      });
+    });
+  });
 });

@@ -51,4 +51,20 @@ describe('summary$', () => {
       expectObservable(summaryOf(events, scheduler).summary$.pipe(map((s) => s.activeCalls))).toBe('z 29ms o 19ms |', { z: 0, o: 1 });
     });
   });
+
+  it('updates$ is summary$ with its cause: the event after which it was taken, none for the first summary and ticks', () => {
+    runMarbles(({ cold, expectObservable, scheduler }) => {
+      const e = { r: ev(3, { ref: 1, src: 'co:1' }), q: ev(62, { ref: 1, src: 'co:1', d1: '1' }) };
+      const events = cold('        500ms r 499ms q 1499ms |', e);
+      // The queue wait is an open interval: the tick at 2000 ms moves it (cause: none).
+      const expected = '      i 499ms r 499ms q 999ms t 499ms |';
+      const updates$ = summaryOf(events, scheduler, TEST_METRICS).updates$.pipe(map((u) => `${u.event === undefined ? 'none' : String(u.event.code)} at ${String(u.at)}, ${String(u.summary.callsInQueue)} queued`));
+      expectObservable(updates$).toBe(expected, {
+        i: 'none at 0, 0 queued',
+        r: '3 at 500, 0 queued',
+        q: '62 at 1000, 1 queued',
+        t: 'none at 2000, 1 queued',
+      });
+    });
+  });
 });

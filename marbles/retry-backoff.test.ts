@@ -37,6 +37,36 @@ describe('retryBackoff', () => {
     });
   });
 
+  // delayFor: the caller's own delay for an error it understands (the connection: the floor for a re-login whose
+  // reason is known). The counter still goes up, so the next ordinary error backs off from there.
+  //   errors:   a(auth)  t       t
+  //   delays:   5 (own)  20      40     (base 10, cap 40, jitter at its top; attempt 1 took the own delay)
+  it('delayFor replaces the backoff for the errors it answers, and the attempt counter still counts them', () => {
+    const seen: RetryInfo[] = [];
+    const starts: number[] = [];
+    runMarbles(({ cold, expectObservable, scheduler }) => {
+      const auth = new Error('auth');
+      const attempt = defer(() => {
+        starts.push(scheduler.now());
+        return starts.length === 1 ? cold('-#', undefined, auth) : cold('-#');
+      });
+      const result = attempt.pipe(
+        retryBackoff({
+          baseMs: 10,
+          capMs: 40,
+          floorMs: 5,
+          minUptimeMs: 1_000,
+          random: () => 0.999_999,
+          delayFor: (e) => (e === auth ? 5 : undefined),
+          onRetry: (i) => seen.push(i),
+        }),
+      );
+      expectObservable(result, '^ 70ms !').toBe('');
+    });
+    expect(seen.map((i) => [i.attempt, i.delayMs])).toEqual([[1, 5], [2, 20], [3, 40], [4, 40]]);
+    expect(starts).toEqual([0, 6, 27, 68]); // 1 + 5, 7 + 20, 28 + 40
+  });
+
   it('never waits less than the floor, even when the jitter draws 0', () => {
     runMarbles(({ cold, expectObservable, expectSubscriptions }) => {
       const attempt = cold('-#');

@@ -11,7 +11,7 @@ import type { ConnectionState, RawFrame } from './socket/types.js';
 import { createConnection, type ConnectionStats } from './socket/connection.js';
 import type { HttpTransport } from './session/http-transport.js';
 import { acdPipeline, type PipelineStats } from './streams/pipeline.js';
-import { createSummary } from './metrics/summary.js';
+import { createSummary, type SummaryUpdate } from './metrics/summary.js';
 import type { AcdSummary } from './metrics/types.js';
 import { acdEventStreams, type AcdEventStreams } from './streams/event-streams.js';
 import { createCti, type CtiClient, type CtiDeps } from './cti/cti.js';
@@ -57,6 +57,11 @@ export interface IpecsClient extends AcdEventStreams {
    * equal summaries in a row. Completes on `close()`.
    */
   readonly summary$: Observable<AcdSummary>;
+  /**
+   * Every value of `summary$` with the input that caused it: the ACD event and its instant (`event` undefined for
+   * the initial summary, ticks and resets). Same replay and timing as `summary$`; the legacy hooks use it.
+   */
+  readonly summaryUpdates$: Observable<SummaryUpdate>;
   /** The closing summary of each period, emitted just before the daily reset (metrics.md §4). Hot, no replay. */
   readonly periods$: Observable<AcdSummary>;
   /** Every decoded ACD event that passed the filters, in order. Hot, no replay: late subscribers see later events. */
@@ -142,6 +147,7 @@ export function connect(input: ConnectInput, deps: ConnectDeps = {}): IpecsClien
   return {
     config,
     summary$: untilClosed(metrics.summary$),
+    summaryUpdates$: untilClosed(metrics.updates$),
     periods$: untilClosed(metrics.periods$),
     events$: untilClosed(pipeline.events$),
     errors$: untilClosed(pipeline.errors$),

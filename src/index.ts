@@ -6,11 +6,13 @@ export type { IpecsClient, ConnectInput, ConnectDeps, ClientStats } from './clie
 
 /* Legacy hooks API of the original wrapper (a thin shim over connect()) */
 export { IpecsAPI, ipecsAPI } from './hooks/ipecs-api.js';
-export type { LegacyHook } from './hooks/ipecs-api.js';
+export type { LegacyHook, HookCause } from './hooks/ipecs-api.js';
+export { connectionPayload, fatalPayload } from './hooks/connection-payload.js';
+export type { LegacyConnectionPayload } from './hooks/connection-payload.js';
 
 /* Protocol: typed events and the catalogue */
-export type { AcdEvent, Party, PartyType, DecodeError, DecodeErrorReason } from './protocol/acd-event.js';
-export { isDecodeError, numericField } from './protocol/acd-event.js';
+export type { AcdEvent, Party, PartyType, DecodeError, DecodeErrorReason, MalformedReason } from './protocol/acd-event.js';
+export { isDecodeError, numericField, MALFORMED_REASONS, MAX_ENVELOPE_DEPTH, OTHER_EVENT_KINDS } from './protocol/acd-event.js';
 export { ACD_CODES, acdCodeInfo, acdCodeName } from './protocol/catalogue.js';
 export type { AcdCodeInfo, PartyKind, CallRefKind, CodeStatus } from './protocol/catalogue.js';
 
@@ -57,6 +59,7 @@ export {
   SocketError,
   ClientClosedError,
   ALREADY_LOGIN_ADVICE,
+  causeOf,
 } from './session/errors.js';
 export type { PbxErrorCode, ErrorDisposition } from './session/errors.js';
 
@@ -64,7 +67,7 @@ export type { PbxErrorCode, ErrorDisposition } from './session/errors.js';
 export { decodeFrames, DECODE_LOG_INTERVAL_MS } from './streams/decode-frames.js';
 export type { DecodeFramesOptions } from './streams/decode-frames.js';
 export { filterEvents, compileFilters } from './streams/filter-events.js';
-export { eventGroup, normalizeGroup } from './protocol/group.js';
+export { eventGroup, normalizeGroup, sameGroup } from './protocol/group.js';
 export type { FilterReason, EventFilter } from './streams/filter-events.js';
 export { acdPipeline } from './streams/pipeline.js';
 export type { AcdPipeline, AcdPipelineOptions, PipelineStats } from './streams/pipeline.js';
@@ -73,9 +76,11 @@ export type { AcdEventStreams, ChangeOfKind } from './streams/event-streams.js';
 
 /* Metrics */
 export { initialMetricsState, reduceMetrics } from './metrics/reducer.js';
-export { summarize, sameFigures } from './metrics/summarize.js';
+export { summarize, sameFigures, meanSeconds, abandonRateOf, serviceLevelOf, serviceLevelDivisor } from './metrics/summarize.js';
+export { combinePeriods, partsOf, addParts, ratiosOf, emptySummary, NO_PARTS } from './metrics/combine.js';
+export type { RatioParts, Ratios } from './metrics/combine.js';
 export { createSummary } from './metrics/summary.js';
-export type { SummaryOptions, SummaryStreams } from './metrics/summary.js';
+export type { SummaryOptions, SummaryStreams, SummaryUpdate } from './metrics/summary.js';
 export { toLegacySummary, legacyHookPayload } from './metrics/legacy.js';
 export type { LegacySummary, LegacyHookPayload, LegacyHookPayloads } from './metrics/legacy.js';
 export { resetClock, parseResetTime } from './metrics/reset-time.js';
@@ -193,11 +198,11 @@ export { connectMany, siteIdProblems, SITE_ID_PATTERN } from './multi/connect-ma
 export type { MultiSiteClient, ConnectManyDeps } from './multi/connect-many.js';
 export { combineSummaries, summaryParts, overallConnection, siteKey, withSite } from './multi/combine.js';
 export type { SummaryParts } from './multi/combine.js';
-export { deriveStreams } from './multi/assemble.js';
+export { deriveStreams, periodRounds } from './multi/assemble.js';
 export type { DerivedStreams } from './multi/assemble.js';
 export { wallboardFeed } from './multi/wallboard-source.js';
 export type { WallboardFeed } from './multi/wallboard-source.js';
-export type { SiteEvent, SiteConnectionState, SiteSummary, MultiSiteSummary, MultiSiteStats, SiteStats, MultiSiteStreams, SiteInput } from './multi/types.js';
+export type { SiteEvent, SiteConnectionState, SiteSummary, MultiSiteSummary, MultiSitePeriod, MultiSiteStats, SiteStats, MultiSiteStreams, SiteInput } from './multi/types.js';
 export { startBridge } from './bridge/bridge.js';
 export { fatalErrors, fatalLine, healthKey } from './bridge/site-health.js';
 export type { SiteFatal, SiteHealth, FatalSource } from './bridge/site-health.js';
@@ -212,7 +217,7 @@ export type { AsyncPublisher, PublisherOptions, PublishOutcome } from './bridge/
 export { natsSourceOptions } from './bridge/serve-source.js';
 export { resolveNames, ensureStream, ensureBucket } from './bridge/setup.js';
 export type { JetStreamNames, ResolvedNames } from './bridge/setup.js';
-export { eventSubject, gapSubject, stateSubject, siteFilter, streamSubjects, parseSubject, DEFAULT_STREAM, DEFAULT_BUCKET, DEFAULT_PREFIX } from './bridge/subjects.js';
+export { eventSubject, gapSubject, stateSubject, periodSubject, siteFilter, streamSubjects, parseSubject, DEFAULT_STREAM, DEFAULT_BUCKET, DEFAULT_PREFIX } from './bridge/subjects.js';
 export type { SubjectKind } from './bridge/subjects.js';
 export { formatMessageId, parseMessageId, compareMessageIds } from './bridge/message-id.js';
 export type { MessageId } from './bridge/message-id.js';

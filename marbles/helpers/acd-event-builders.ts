@@ -43,7 +43,7 @@ export function s(seconds: number): number {
   return seconds * 1000;
 }
 
-/** The metrics configuration of the tests (UTC, reset at 00:00, SL 20 s, short abandon 5 s). */
+/** The metrics configuration of the tests (UTC, reset at 00:00, SL 20 s, short abandon 5 s, late reports 30 s). */
 export const TEST_METRICS: MetricsConfig = {
   resetTime: '00:00',
   timeZone: 'UTC',
@@ -51,4 +51,5 @@ export const TEST_METRICS: MetricsConfig = {
   serviceLevelSeconds: 20,
   shortAbandonSeconds: 5,
   maxCallAgeMs: 12 * 3_600_000,
+  lateReportSeconds: 30,
 };

@@ -22,7 +22,7 @@ import { createPublisher, type AsyncPublisher, type PublishOutcome } from './pub
 import { fatalLine, healthKey, type SiteFatal, type SiteHealth } from './site-health.js';
 import { nextEpoch, openSpool, type Spool } from './spool.js';
 import { connectUntilClosed, ensureBucket, ensureStream, onePerChange, pauseOn, resolveNames, type JetStreamNames, type ResolvedNames } from './setup.js';
-import { eventSubject, gapSubject, stateSubject } from './subjects.js';
+import { eventSubject, gapSubject, periodSubject, stateSubject } from './subjects.js';
 
 /** The `at` of a stored summary (JSON), if it has one. */
 function lastInstant(json: string): number | undefined {
@@ -38,8 +38,8 @@ const errorText = (err: unknown): string => (err instanceof Error ? err.message 
 
 /** Options of {@link startBridge}. */
 export interface BridgeOptions extends JetStreamNames {
-  /** What to publish: the streams of `connectMany()` (or any source of the same shape). */
-  readonly source: Pick<MultiSiteStreams, 'siteIds' | 'events$' | 'connection$' | 'siteSummary$'>;
+  /** What to publish: the streams of `connectMany()` (or any source of the same shape; `sitePeriod$` optional). */
+  readonly source: Pick<MultiSiteStreams, 'siteIds' | 'events$' | 'connection$' | 'siteSummary$'> & Partial<Pick<MultiSiteStreams, 'sitePeriod$'>>;
   /**
    * The fatal error of each site whose client stops for good (`fatalErrors(many.clients, scheduler)`): shown in
    * `stats()`, put to the bucket's `health.<site>` key, and {@link Bridge.allSitesFatal} resolves once every site has one.
@@ -420,6 +420,21 @@ export function startBridge(options: BridgeOptions): Bridge {
       error: sourceFailed,
     }),
   );
+  // Each period's closing summary is a message like the events (ordered, acknowledged), for fromJetStream's periods$.
+  const sitePeriod$ = options.source.sitePeriod$;
+  if (sitePeriod$ !== undefined) {
+    subscription.add(
+      sitePeriod$.subscribe({
+        next: (p) => {
+          const io = sites.get(p.siteId);
+          if (io === undefined) return;
+          const { siteId: _site, ...closing } = p;
+          enqueue(io, periodSubject(p.siteId, names.prefix), JSON.stringify(closing), p.at);
+        },
+        error: sourceFailed,
+      }),
+    );
+  }
   subscription.add(
     options.source.siteSummary$.subscribe({
       next: (s) => {

@@ -122,6 +122,7 @@ export function fromJetStream(options: FromJetStreamOptions): JetStreamFeed {
   const events = new Subject<SiteEvent>();
   const connection = new Subject<SiteConnectionState>();
   const summaries = new Subject<SiteSummary>();
+  const periods = new Subject<SiteSummary>();
 
   const life = { closed: false };
   // A function, so flow analysis does not narrow the flag across awaits.
@@ -137,6 +138,8 @@ export function fromJetStream(options: FromJetStreamOptions): JetStreamFeed {
       if (x.what.kind === 'acd') {
         st.delivered++;
         events.next({ ...(body as unknown as AcdEvent), siteId });
+      } else if (x.what.kind === 'period') {
+        periods.next({ ...(body as unknown as AcdSummary), siteId });
       } else {
         if (x.what.kind === 'gap') st.gaps++;
         connection.next({ ...(body as unknown as ConnectionState), siteId });
@@ -291,6 +294,7 @@ export function fromJetStream(options: FromJetStreamOptions): JetStreamFeed {
     events$: events,
     connection$: connection,
     siteSummary$: summaries,
+    sitePeriod$: periods,
     stats: (): MultiSiteStats => {
       const out: Record<string, SiteStats> = {};
       for (const [id, s] of state) out[id] = { delivered: s.delivered, gaps: s.gaps, duplicates: s.order.duplicates + s.order.late, received: 0, filtered: 0, malformed: 0, reconnects: 0 };

@@ -16,8 +16,9 @@ commands:
               --seed N (1)  --speed X (10)  --json  --duration S  --refresh MS (500)
   watch     show the live summary of a real PBX
               --config FILE (required)  --json  --duration S  --refresh MS (1000)
-  emulate   run the iPECS emulator on its own
-              --port N (8743)  --host H  --seed N  --speed X  --plain  --user U  --password P
+  emulate   run the iPECS emulator on its own and print the client config that reaches it
+              --port N (8743)  --host H  --seed N  --speed X  --warm  --plain  --no-centre  --user U  --password P
+              --timeout S  --write-config FILE  --verbose
 ${SERVE_USAGE}
 ${JOURNAL_USAGE}
 ${BRIDGE_USAGE}
@@ -57,7 +58,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         return await watchCommand({ configFile: values.config, json: values.json, durationMs, refreshMs: Number(values.refresh) }, io);
       }
       case 'emulate':
-        return await emulateCommand(rest, { out: io.out, err: io.err });
+        return await emulateCommand(rest, io);
       case 'serve':
         return await serveCommand(rest, io);
       case 'record':

@@ -109,10 +109,12 @@ const configSections = {
   session: t.exact(
     t.partial({
       keepAlive: oneOf(['ping', 'checkconnection'] as const),
+      probeIntervalMs: NonNegativeMs,
       loginBudget: intIn(1, 1_000, 'an integer 1-1000'),
       loginWindowMs: PositiveMs,
       loginRetryBaseMs: PositiveMs,
       loginRetryCapMs: PositiveMs,
+      alreadyLoginRetryCapMs: PositiveMs,
       alreadyLoginGiveUpMs: PositiveMs,
       tokenFile: OptionalString,
       requestTimeoutMs: PositiveMs,
@@ -148,6 +150,7 @@ const configSections = {
       serviceLevelSeconds: intIn(0, 86_400, 'an integer 0-86400 (seconds)'),
       shortAbandonSeconds: intIn(0, 86_400, 'an integer 0-86400 (seconds)'),
       maxCallAgeMs: PositiveMs,
+      lateReportSeconds: intIn(0, 3_600, 'an integer 0-3600 (seconds)'),
     }),
   ),
   log: t.exact(

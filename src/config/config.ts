@@ -39,13 +39,31 @@ export interface TlsConfig {
 export interface SessionConfig {
   /** `ping` (WebSocket ping while a socket is open, check-connection otherwise), or `checkconnection` always. */
   readonly keepAlive: 'ping' | 'checkconnection';
-  /** Failed login attempts allowed within `loginWindowMs` before the client stops and reports (never lock the account); a successful login clears the count. */
+  /**
+   * With `keepAlive: 'ping'`, while a socket is open: one check-connection this often anyway, only to find out
+   * whether the session still exists (a session ended under an open socket is found within this + `requestTimeoutMs`).
+   * 0: never. Default 60 000.
+   */
+  readonly probeIntervalMs: number;
+  /**
+   * Failed login attempts allowed within `loginWindowMs` before the client stops and reports (never lock the
+   * account): refused credentials and other failures; "Already Login" refusals have their own window
+   * (`alreadyLoginGiveUpMs`). A successful login clears the count.
+   */
   readonly loginBudget: number;
   readonly loginWindowMs: number;
   /** Backoff between login retries ("Already Login", refused logins). */
   readonly loginRetryBaseMs: number;
   readonly loginRetryCapMs: number;
-  /** How long "Already Login" is retried before giving up (the spec suggests checkConnectionTimer + margin). */
+  /**
+   * Longest wait between two "Already Login" retries: the client gets in at most this long after the PBX frees the
+   * session. Default 10 000.
+   */
+  readonly alreadyLoginRetryCapMs: number;
+  /**
+   * How long "Already Login" is retried (from the first refusal) before giving up: checkConnectionTimer (120 s by
+   * default) + margin. A client that saw a longer checkConnectionTimer in this process waits that + 10 s.
+   */
   readonly alreadyLoginGiveUpMs: number;
   /** File (mode 0600) holding the last token, so a restart can log the previous session out. */
   readonly tokenFile?: string;
@@ -96,6 +114,11 @@ export interface MetricsConfig {
   readonly shortAbandonSeconds: number;
   /** A call open longer than this is expired and counted. Default 12 h. */
   readonly maxCallAgeMs: number;
+  /**
+   * How long an ended call's key is remembered, seconds (metrics.md §2 late reports): within it an event naming
+   * the key (the final 67, 69, the other party's 44…) changes no call figure. Default 30.
+   */
+  readonly lateReportSeconds: number;
 }
 
 /** Logging. */
@@ -141,10 +164,12 @@ export const DEFAULT_CONFIG: Config = {
   tls: { insecure: false },
   session: {
     keepAlive: 'ping',
+    probeIntervalMs: 60_000,
     loginBudget: 10,
     loginWindowMs: 600_000,
     loginRetryBaseMs: 2_000,
     loginRetryCapMs: 30_000,
+    alreadyLoginRetryCapMs: 10_000,
     alreadyLoginGiveUpMs: 130_000,
     requestTimeoutMs: 10_000,
     logoutTimeoutMs: 2_000,
@@ -168,6 +193,7 @@ export const DEFAULT_CONFIG: Config = {
     serviceLevelSeconds: 20,
     shortAbandonSeconds: 5,
     maxCallAgeMs: 12 * 3_600_000,
+    lateReportSeconds: 30,
   },
   log: { file: 'log/ipecsapi.log', level: 'info', console: false, maxSize: 5_000_000, maxFiles: 5 },
   resources: { language: 'en-GB', languageFile: 'res/lang/en-GB.json', commandsFile: 'res/ipecs-commands.json' },

@@ -16,6 +16,8 @@ export interface CtiCommandSpec<P, R> {
   readonly path: string;
   /** The §7.6 section, for messages and docs. */
   readonly section: string;
+  /** The request's parameters, in order (res/ipecs-commands.json lists the same: test/cti/commands-file.test.ts). */
+  readonly params: readonly string[];
   /** Problems with the request (empty: fine). Checked before anything is sent. */
   readonly check: (p: P) => readonly string[];
   readonly data: DataCodec<R>;
@@ -104,6 +106,7 @@ function row<P extends object>() {
     method,
     path,
     section,
+    params: names,
     data,
     check: (p) => checkParams(p, names),
   });

@@ -329,7 +329,9 @@ export function createCti(connection: PbxConnection, deps: CtiDeps): CtiClient {
         return EMPTY;
       }),
     ),
-    connection.frames$.pipe(
+    // A station (`client`) account is entitled to no events (§2.4) and the PBX refuses it a socket (A-47): its CTI
+    // streams stay silent instead of opening one.
+    (type === 'client' ? EMPTY : connection.frames$).pipe(
       concatMap((frame): Observable<CtiItem> => {
         if (frame.isBinary) return EMPTY;
         // The hot path: an ACD frame is told by a decoded prefix alone, so it is neither UTF-8 decoded in full nor

@@ -2,12 +2,12 @@
 // the ACD events a real iPECS sends for stations, agents, inbound ACD calls (queue, ring, answer, hold,
 // transfer, wrap-up, abandon) and outbound calls, plus TIME & DATE every simulated minute. The model is
 // pure given its options: `generateCentreEvents` gives the same sequence for the same seed and startTime,
-// and the live centre (`LiveCentre`) only paces the same model on real timers scaled by `speed`.
+// and the live centre (live-centre.ts) only paces the same model on the emulator's clock scaled by `speed`.
 
 import { formatPbxTime, type AcdWireInput } from './format.js';
 import { createRng, type Rng } from './prng.js';
 import { TruthTracker, emptyGroundTruth } from './truth.js';
-import type { CentreOptions, GroundTruth } from './types.js';
+import type { CentreCallState, CentreOptions, CentreState, CentreStationState, GroundTruth } from './types.js';
 
 export { emptyGroundTruth };
 
@@ -40,6 +40,7 @@ export function resolveCentreOptions(o: CentreOptions = {}, startTime?: number):
     outboundPerHour: o.outboundPerHour ?? 12,
     firstStation: o.firstStation ?? 1000,
     startTime: Math.floor((o.startTime ?? startTime ?? DEFAULT_START()) / 1000) * 1000,
+    dialAfterWindowSeconds: Math.max(0, o.dialAfterWindowSeconds ?? 0),
   };
 }
 
@@ -53,6 +54,8 @@ interface Call {
   /** The agent that answered (wraps up afterwards). */
   answeredBy: Station | undefined;
   readonly number: string;
+  /** The caller's number is known: 72 INCOMMING CALLER INFO goes to the station the call first rings. */
+  readonly callerInfo: boolean;
 }
 
 interface Station {
@@ -132,11 +135,22 @@ export class CentreModel {
   private out: CentreEvent[] = [];
   private now = 0;
   private nextRef = 1;
+  /**
+   * The draws of the late-report and registration cases (metrics.md §2): a second PRNG, so the draws of the main
+   * sequence are those of a centre without them.
+   */
+  private readonly extra: Rng;
+  /** Calls ended in the last 25 simulated seconds whose key a new inbound call may reuse (inside the window). */
+  private reusable: { readonly ref: number; readonly t: number }[] = [];
 
   constructor(opts: CentreOptions = {}, startTime?: number) {
     this.options = resolveCentreOptions(opts, startTime);
     const o = this.options;
     this.rng = createRng(o.seed);
+    this.extra = createRng((o.seed ^ 0x9e3779b9) >>> 0);
+    // Two stations that are not agents are never announced by 84: an intercom call between them is the first
+    // event naming either, and registers both (metrics.md §2).
+    const silent = o.stations - o.agents >= 2 ? [o.stations - 2, o.stations - 1] : [];
     for (let i = 1; i <= o.trunks; i++) this.freeTrunks.add(i);
     for (let g = 1; g <= o.groups; g++) this.queues.set(g, []);
     for (let i = 0; i < o.stations; i++) {
@@ -148,7 +162,10 @@ export class CentreModel {
       };
       this.stations.push(s);
       // Shift start: stations come into service one by one, agents log in over the first minutes.
-      this.at(i % 60, () => { this.stationIn(s); });
+      if (i === silent[1]) {
+        const a = this.stations[i - 1];
+        if (a !== undefined) this.at(i % 60, () => { this.intercomRegisters(a, s); });
+      } else if (i !== silent[0]) this.at(i % 60, () => { this.stationIn(s); });
       if (s.agentId !== undefined) {
         this.at(60 + this.rng.int(0, 240), () => { this.agentLogin(s); });
         this.at(600 + this.rng.exp(1800), () => { this.agentBreak(s); });
@@ -195,6 +212,55 @@ export class CentreModel {
     });
   }
 
+  /**
+   * What the centre is doing at simulated second t (≥ the last advance): every station, every call in progress
+   * (queued, ringing, connected or held), and the counts. A read-only view; the model is not changed.
+   */
+  state(t: number): CentreState {
+    const calls = new Map<number, CentreCallState>();
+    const callState = (c: Call): CentreCallState['state'] =>
+      c.state === 'queued' ? 'queued' : c.state === 'ringing' ? 'ringing' : c.state === 'hold' ? 'held' : 'connected';
+    const add = (c: Call, transferTo?: string): void => {
+      if (c.state === 'ended') return;
+      const known = calls.get(c.ref);
+      calls.set(c.ref, {
+        callRefId: c.ref, trunk: c.trunk, direction: c.inbound ? 'inbound' : 'outbound', state: callState(c), number: c.number,
+        ...(c.inbound ? { group: c.group } : {}),
+        ...(c.station === undefined ? {} : { station: c.station.num }),
+        ...(transferTo === undefined ? (known?.transferTo === undefined ? {} : { transferTo: known.transferTo }) : { transferTo }),
+      });
+    };
+    const stations: CentreStationState[] = [];
+    for (const s of this.stations) {
+      stations.push({
+        station: s.num, ...(s.agentId === undefined ? {} : { agentId: s.agentId }), inService: s.inService, busy: s.busy,
+        wrap: s.wrap, dnd: s.dnd, groups: [...s.groups], unavailable: s.groups.length > 0 && s.unavailable,
+      });
+      if (s.call !== undefined) add(s.call);
+      // A call being transferred rings its target while it is still connected at the transferring station.
+      if (s.ringing !== undefined) add(s.ringing, s.ringing.station === s ? undefined : s.num);
+    }
+    for (const q of this.queues.values()) for (const c of q) add(c);
+    const list = [...calls.values()].sort((a, b) => a.callRefId - b.callRefId);
+    const n = (st: CentreCallState['state']): number => list.filter((c) => c.state === st).length;
+    return {
+      simSeconds: t,
+      asOf: formatPbxTime(this.options.startTime + t * 1000),
+      stations,
+      calls: list,
+      counts: {
+        stationsInService: stations.filter((x) => x.inService).length,
+        stationsBusy: stations.filter((x) => x.busy).length,
+        agentsLoggedIn: stations.filter((x) => x.groups.length > 0).length,
+        agentsUnavailable: stations.filter((x) => x.unavailable).length,
+        ringing: n('ringing'),
+        queued: n('queued'),
+        connected: n('connected'),
+        held: n('held'),
+      },
+    };
+  }
+
   // ---- plumbing ----
 
   private at(delay: number, run: () => void): void {
@@ -231,6 +297,21 @@ export class CentreModel {
     this.serve(s);
   }
 
+  /** Two stations never seen before appear first in one event, an intercom call (41 then 44): it registers both. */
+  private intercomRegisters(a: Station, b: Station): void {
+    for (const s of [a, b]) {
+      s.inService = true;
+      s.busy = false;
+      s.freeSince = this.now;
+    }
+    const ref = this.nextRef++;
+    this.emit({ code: 41, callRefId: ref, source: a.num, dest: b.num, destType: 'Station' });
+    this.truth.register([a.num, b.num], this.now);
+    this.at(this.extra.int(2, 6), () => {
+      this.emit({ code: 44, callRefId: ref, source: a.num, dest: b.num, destType: 'Station', data1: 0 });
+    });
+  }
+
   private agentLogin(s: Station): void {
     if (s.agentId === undefined || !s.inService) return;
     const o = this.options;
@@ -252,12 +333,13 @@ export class CentreModel {
 
   private agentLogout(s: Station): void {
     const [primary, ...secondary] = s.groups;
+    // Group numbers as strings: unpadded on the wire ("1"), where logins write them padded ("0001").
     for (const g of secondary) {
-      this.emit({ code: 26, source: s.num, data1: g });
+      this.emit({ code: 26, source: s.num, data1: String(g) });
       this.truth.agentGroup(s.num, g, false, this.now);
     }
     if (primary !== undefined) {
-      this.emit({ code: 12, source: s.num, data1: primary });
+      this.emit({ code: 12, source: s.num, data1: String(primary) });
       this.truth.agentGroup(s.num, primary, false, this.now);
     }
     s.groups = [];
@@ -353,20 +435,17 @@ export class CentreModel {
     const trunk = this.takeTrunk();
     if (trunk === undefined) return; // every line busy: the caller hears busy, the PBX reports nothing
     const call: Call = {
-      ref: this.nextRef++, trunk, inbound: true, group: this.rng.int(1, o.groups), state: 'queued',
-      station: undefined, answeredBy: undefined, number: this.phoneNumber(),
+      ref: this.reusedRef() ?? this.nextRef++, trunk, inbound: true, group: this.rng.int(1, o.groups), state: 'queued',
+      station: undefined, answeredBy: undefined, number: this.phoneNumber(), callerInfo: this.rng.chance(0.7),
     };
     this.truth.offered++;
     this.emit({ code: 3, callRefId: call.ref, source: this.trunkOf(call), data1: call.group, data2: 5 });
-    if (this.rng.chance(0.7)) {
-      this.emit({ code: 72, callRefId: call.ref, source: this.trunkOf(call), data1: call.number, data2: '' });
-    }
     const agent = this.freeAgent(call.group);
     if (agent !== undefined) {
       this.ring(agent, call);
       return;
     }
-    this.emit({ code: 62, callRefId: call.ref, source: this.trunkOf(call), sourceType: 'CO', data1: call.group });
+    this.emit({ code: 62, callRefId: call.ref, source: this.trunkOf(call), sourceType: 'CO', data1: String(call.group) });
     this.queues.get(call.group)?.push(call);
     this.at(this.rng.exp(o.patienceSeconds, 3), () => {
       if (call.state !== 'queued') return;
@@ -402,8 +481,11 @@ export class CentreModel {
     call.state = 'ringing';
     call.station = s;
     s.ringing = call;
+    // §6.3: caller info runs from the CO to the STATION the call reaches, so it is sent as the call is routed to one.
+    if (call.callerInfo) this.emit({ code: 72, callRefId: call.ref, source: this.trunkOf(call), dest: s.num, destType: 'Station', data1: call.number, data2: '' });
     this.emit({ code: 66, callRefId: call.ref, source: s.num, dest: this.trunkOf(call), destType: 'CO', data1: call.group, data2: call.group });
     const ringFor = this.rng.int(2, 12);
+    if (this.extra.chance(0.1)) this.consultationRefused(s, ringFor);
     if (this.rng.chance(0.08)) {
       // The caller gives up while the agent's phone rings.
       this.at(this.rng.int(1, ringFor), () => {
@@ -417,6 +499,31 @@ export class CentreModel {
       return;
     }
     this.at(ringFor, () => { this.answer(s, call); });
+  }
+
+  /**
+   * While `a` rings, another station calls it (41 station to station) and gives up (43 naming no trunk) before
+   * `a` answers: the 43 ends the internal call only, never the call ringing at `a` (metrics.md §2).
+   */
+  private consultationRefused(a: Station, ringFor: number): void {
+    const free = this.stations.filter((x) => x !== a && x.agentId === undefined && this.isFreeStation(x) && !x.dnd);
+    if (free.length === 0) return;
+    const b = this.extra.pick(free);
+    const ref = this.nextRef++;
+    b.busy = true;
+    this.at(1, () => {
+      this.emit({ code: 41, callRefId: ref, source: b.num, dest: a.num, destType: 'Station' });
+      this.emit({ code: 17, callRefId: ref, source: b.num, dest: a.num, destType: 'Station' });
+      this.truth.busy(b.num, true, this.now);
+      // Before the answer at ringFor (scheduled first, so it would run first at the same second).
+      this.at(this.extra.int(0, ringFor - 2), () => {
+        this.emit({ code: 43, source: b.num, sourceType: 'Station', dest: a.num, destType: 'Station' });
+        this.emit({ code: 18, source: b.num });
+        this.truth.busy(b.num, false, this.now);
+        b.busy = false;
+        b.freeSince = this.now;
+      });
+    });
   }
 
   private answer(s: Station, call: Call): void {
@@ -534,6 +641,44 @@ export class CentreModel {
     this.truth.hold(call.ref, false, this.now);
     this.emit({ code: 2, source: this.trunkOf(call) });
     this.freeTrunks.add(call.trunk);
+    this.reusable.push({ ref: call.ref, t: this.now });
+  }
+
+  /** Now and then, the key of a call that ended in the last 25 s (the PBX reuses keys): a 3 on it is a new call. */
+  private reusedRef(): number | undefined {
+    this.reusable = this.reusable.filter((r) => this.now - r.t <= 25);
+    const first = this.reusable[0];
+    if (first === undefined || !this.extra.chance(0.2)) return undefined;
+    this.reusable.shift();
+    return first.ref;
+  }
+
+  /**
+   * What the PBX reports after an outbound call ended (metrics.md §2 late reports): the 69 SMDR at once, inside the
+   * client's 30 s window or after it, and now and then the final 67 NUMBER DIALED up to 25 s after the 44; neither
+   * changes a figure. With `dialAfterWindowSeconds` (a run on the client's clock), now and then a 67 naming the
+   * ended key on its idle trunk after that window: the key is free again, so it is a new outbound call (the truth
+   * counts it), ended by its 44.
+   */
+  private afterOutbound(call: Call, s: Station, smdr: AcdWireInput): void {
+    const x = this.extra;
+    const r = x.next();
+    if (r < 0.5) this.emit(smdr);
+    else if (r < 0.8) this.at(x.int(1, 25), () => { this.emit(smdr); });
+    else this.at(x.int(31, 120), () => { this.emit(smdr); });
+    const dialled: AcdWireInput = { code: 67, callRefId: call.ref, source: s.num, dest: this.trunkOf(call), destType: 'CO', data2: call.number };
+    if (x.chance(0.4)) this.at(x.int(1, 25), () => { this.emit(dialled); });
+    const window = this.options.dialAfterWindowSeconds;
+    if (window === 0 || !x.chance(0.15)) return;
+    this.reusable = this.reusable.filter((e) => e.ref !== call.ref); // this key is spoken for
+    this.at(window + x.int(1, 60), () => {
+      if (!this.freeTrunks.has(call.trunk)) return; // only on an idle trunk: the next call on it takes it over
+      this.truth.outbound++;
+      this.emit(dialled);
+      this.at(x.int(1, 5), () => {
+        this.emit({ code: 44, callRefId: call.ref, source: s.num, dest: this.trunkOf(call), destType: 'CO', data1: 0 });
+      });
+    });
   }
 
   private outboundCall(): void {
@@ -546,7 +691,7 @@ export class CentreModel {
     const s = this.rng.pick(free);
     const call: Call = {
       ref: this.nextRef++, trunk, inbound: false, group: 0, state: 'talk', station: s, answeredBy: undefined,
-      number: this.phoneNumber(),
+      number: this.phoneNumber(), callerInfo: false,
     };
     s.call = call;
     this.truth.outbound++;
@@ -560,7 +705,7 @@ export class CentreModel {
         this.hangUp(call);
         const dur = this.now - start;
         const hhmmss = [Math.floor(dur / 3600), Math.floor(dur / 60) % 60, dur % 60].map((n) => String(n).padStart(2, '0')).join('');
-        this.emit({ code: 69, callRefId: call.ref, source: s.num, dest: this.trunkOf(call), destType: 'CO', data1: hhmmss, data2: call.number });
+        this.afterOutbound(call, s, { code: 69, callRefId: call.ref, source: s.num, dest: this.trunkOf(call), destType: 'CO', data1: hhmmss, data2: call.number });
       });
     });
   }
@@ -578,50 +723,29 @@ export function simulateCentre(opts: CentreOptions, durationSimSeconds: number):
   return { events, truth: model.groundTruth(durationSimSeconds, false) };
 }
 
-/** Paces a {@link CentreModel} on real timers: simulated seconds = real seconds × speed. */
-export class LiveCentre {
-  private readonly model: CentreModel;
-  private timer: NodeJS.Timeout | undefined;
-  private realStart = 0;
-  private stoppedAt: number | undefined;
+/** What the centre is doing at simulated second `t` (pure: a fresh model run from the start). */
+export function centreStateAt(opts: CentreOptions, t: number): CentreState {
+  const model = new CentreModel(opts);
+  model.advance(Math.floor(t));
+  return model.state(t);
+}
 
-  constructor(opts: CentreOptions, private readonly send: (e: AcdWireInput) => void) {
-    this.model = new CentreModel(opts, Date.now());
-  }
+/** True when a call rings, one is queued and one is connected (held counts): the centre is in mid-day state. */
+export function isMidDay(state: CentreState): boolean {
+  const c = state.counts;
+  return c.ringing > 0 && c.queued > 0 && c.connected + c.held > 0 && c.agentsLoggedIn > 0;
+}
 
-  private simNow(): number {
-    if (this.stoppedAt !== undefined) return this.stoppedAt;
-    return ((performance.now() - this.realStart) / 1000) * this.model.options.speed;
+/**
+ * The first whole simulated second ≥ `from` at which the centre is in mid-day state ({@link isMidDay}), searched
+ * for at most `within` simulated seconds; `from + within` when there is none (rates too low for a queue). Pure.
+ */
+export function midDayInstant(opts: CentreOptions, from: number, within = 4 * 3600): number {
+  const model = new CentreModel(opts);
+  const start = Math.max(0, Math.floor(from));
+  for (let t = start; t <= start + within; t++) {
+    model.advance(t);
+    if (isMidDay(model.state(t))) return t;
   }
-
-  start(): void {
-    this.realStart = performance.now();
-    this.tick();
-  }
-
-  private tick(): void {
-    this.timer = undefined;
-    if (this.stoppedAt !== undefined) return;
-    const now = this.simNow();
-    for (const e of this.model.advance(Math.floor(now))) this.send(e.acd);
-    const next = this.model.nextTime();
-    const waitMs = ((next - now) / this.model.options.speed) * 1000;
-    this.timer = setTimeout(() => { this.tick(); }, Math.min(1000, Math.max(1, waitMs)));
-    this.timer.unref();
-  }
-
-  stop(): void {
-    if (this.stoppedAt !== undefined) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    const now = this.simNow();
-    for (const e of this.model.advance(Math.floor(now))) this.send(e.acd);
-    this.stoppedAt = now;
-  }
-
-  groundTruth(): GroundTruth {
-    const now = this.simNow();
-    if (this.stoppedAt === undefined) for (const e of this.model.advance(Math.floor(now))) this.send(e.acd);
-    return this.model.groundTruth(now, this.stoppedAt === undefined);
-  }
+  return start + within;
 }

@@ -1,92 +1,63 @@
-// The emulator's transport: one HTTPS (or HTTP) server carrying the ipxapi REST routes, the WebSocket upgrade
-// and the local admin API, with the session rules of ipecs-webapi.md §1.4-1.5, §3 and §10.1 items 1-18.
+// The emulator's transport and lifecycle: one HTTPS (or HTTP) server carrying the ipxapi REST routes, the WebSocket
+// upgrade and the local admin API (ipecs-webapi.md §2, §10.1 items 1-6). It routes each request through the route
+// table (routes.ts) to the resource that owns its rules:
+//
+//   session (login, check-connection, logout, expiry)   sessions.ts        §1.4-1.5, §3
+//   event socket (upgrade, ACD frames, socket faults)    acd-socket.ts      §2.3, §6
+//   CTI commands                                         cti-commands.ts    §7.6   (over the world of cti-world.ts)
+//   monitor / presence                                   monitor-presence.ts §7.3, §7.4, §7.7
+//   SMDR                                                 smdr.ts            §5, §4 (store: smdr-store.ts)
+//   click to call                                        clickcall.ts       §8
+//   admin and faults                                     admin.ts           §10.1 item 17
+//   the simulated centre                                 centre.ts, live-centre.ts, truth.ts
 
-import { isUtf8 } from 'node:buffer';
-import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { adminRequest } from './admin.js';
+import { SocketHub, burstEvent } from './acd-socket.js';
 import { makeCertificate } from './cert.js';
-import { acdWireData, formatAcdFrame, formatPbxTime, type AcdWireInput } from './format.js';
-import { LiveCentre, emptyGroundTruth } from './centre.js';
+import { EmulatorClock } from './clock.js';
+import { clickCall } from './clickcall.js';
+import { isCommand, runCommand } from './cti-commands.js';
+import { CtiWorld } from './cti-world.js';
+import { ApiFailure, ERR } from './errors.js';
+import type { AcdWireInput } from './format.js';
+import { bearerToken, parseBody, readBody, requestParams, writeAnswer, writeError, type ApiAnswer, type ApiCaller, type ApiRequestRecord } from './http.js';
+import { emptyGroundTruth } from './centre.js';
+import { LiveCentre } from './live-centre.js';
+import { Subscriptions } from './monitor-presence.js';
+import { endpointOf, parseRoute, type Endpoint, type Route } from './routes.js';
 import { loadScenario } from './scenario.js';
-import { CtiService, parseBody, type ApiRequestRecord } from './cti-service.js';
+import { SessionService } from './sessions.js';
+import { SmdrService } from './smdr.js';
 import type { SmdrRecordInput, SmdrStoredRecord } from './smdr-store.js';
 import type {
-  CentreOptions,
+  CentreInfo,
+  CentreState,
   Emulator,
   EmulatorAccount,
   EmulatorClientConfig,
-  ExpireSocketsMode,
-  SentFrame,
   EmulatorCounters,
   EmulatorFaults,
   EmulatorOptions,
+  ExpireSocketsMode,
   GroundTruth,
+  LiveCentreOptions,
+  LoginRefusal,
   MalformedKind,
+  SentFrame,
 } from './types.js';
 
-interface Session {
-  readonly token: string;
-  readonly account: EmulatorAccount;
-  /** Monotonic ms of the last authenticated request, ping or socket close. */
-  lastActivity: number;
-  readonly sockets: Set<WebSocket>;
-}
+export { burstEvent };
 
-interface Route {
-  readonly type: 'server' | 'client' | undefined;
-  readonly userId: string;
-  readonly resource: string;
-}
-
-const ERR_LOGIN = { code: 2, message: 'Invalid Login Information' } as const;
-const ERR_TOKEN = { code: 3, message: 'Invalid Token' } as const;
-const ERR_ALREADY = { code: 99, message: 'Already Login' } as const;
-const ERR_TOO_MANY = { code: 99, message: 'Maximum Number Of Logins Exceeded' } as const;
-const ERR_NOT_FOUND = { code: 99, message: 'Not Found' } as const;
-const ERR_UNAVAILABLE = { code: 99, message: 'Service Unavailable' } as const;
-const ERR_FORBIDDEN = { code: 3, message: 'License error' } as const;
-
-const SYSTEM_VERSION = 'S-UCP-Rls2008-4.0.33-App';
 const DEFAULT_ACCOUNTS: readonly EmulatorAccount[] = [
   { userId: 'acd', password: 'acd', kind: 'server', privileges: { acd: true, smdr: true, cti: true } },
 ];
 
-const monotonic = (): number => performance.now();
-
-/** Matches `/ipxapi/users/{id}/{resource}` and `/ipxapi/{type}/v1/users/{id}/{resource}[/…]`. */
-function parseRoute(pathname: string): Route | undefined {
-  const full = /^\/ipxapi\/(server|client)\/v1\/users\/([^/]+)\/(.+?)\/?$/.exec(pathname);
-  if (full) {
-    return { type: full[1] as 'server' | 'client', userId: decodeURIComponent(full[2] ?? ''), resource: full[3] ?? '' };
-  }
-  const short = /^\/ipxapi\/users\/([^/]+)\/(checkconnection)\/?$/.exec(pathname);
-  if (short) return { type: undefined, userId: decodeURIComponent(short[1] ?? ''), resource: short[2] ?? '' };
-  return undefined;
-}
-
-/** Splits `Authorization` into a lower-case scheme and its credentials. */
-function authHeader(req: http.IncomingMessage): { scheme: string; value: string } | undefined {
-  const h = req.headers.authorization;
-  if (h === undefined) return undefined;
-  const m = /^\s*(\S+)\s+(.+?)\s*$/.exec(h);
-  if (!m) return undefined;
-  return { scheme: (m[1] ?? '').toLowerCase(), value: m[2] ?? '' };
-}
-
-function isLoopback(addr: string | undefined): boolean {
-  return addr === '::1' || addr?.startsWith('127.') === true || addr?.startsWith('::ffff:127.') === true;
-}
-
-/** The i-th event of `burst`: a cheap rotation of station busy/idle events (also paced by bench/emulator-process.ts). */
-export function burstEvent(i: number): AcdWireInput {
-  const station = String(1000 + (i % 50));
-  return i % 2 === 0
-    ? { code: 17, callRefId: 1 + (i >> 1), source: station, dest: '1', destType: 'CO' }
-    : { code: 18, source: station };
-}
+/** Monitor/Presence Start and Stop, and the command table: the CTI method + feature pairs (§7.3, §7.6, §7.7). */
+const ctiAccepts = (method: string, feature: string): boolean =>
+  ((feature === 'monitor' || feature === 'presence') && (method === 'POST' || method === 'DELETE')) || isCommand(method, feature);
 
 class EmulatorImpl implements Emulator {
   readonly host: string;
@@ -98,96 +69,104 @@ class EmulatorImpl implements Emulator {
 
   private key = '';
   private server: http.Server | undefined;
-  private readonly wss: WebSocketServer;
-  private readonly accounts: readonly EmulatorAccount[];
-  private readonly sessions = new Map<string, Session>();
-  /** Account id → monotonic ms until which it still answers "Already Login" (cleanup grace). */
-  private readonly graceUntil = new Map<string, number>();
-  private readonly rawSockets = new Map<WebSocket, Duplex>();
-  private readonly sessionOf = new Map<WebSocket, Session>();
-  private readonly timeoutSeconds: number;
-  private readonly maxAccounts: number;
-  private readonly graceMs: number;
-  private readonly padBlanks: boolean;
-  private readonly timeAndDate: boolean;
-  private readonly log: (line: string) => void;
+  private readonly clock = new EmulatorClock();
   private readonly count: EmulatorCounters = {
     logins: 0, loginFailures: 0, alreadyLogin: 0, logouts: 0, socketsOpened: 0, socketsOpen: 0,
     upgradesRefused: 0, framesSent: 0, sessionsExpired: 0,
   };
-  private halfOpenOn = false;
-  private alreadyLoginOn = false;
-  private refuseUntil = 0;
+  private readonly sessions: SessionService;
+  private readonly hub: SocketHub;
+  private readonly world: CtiWorld;
+  private readonly subs: Subscriptions;
+  private readonly smdr: SmdrService;
+  private readonly requests: ApiRequestRecord[] = [];
+  private readonly timeAndDate: boolean;
+  private readonly log: (line: string) => void;
   private expiryTimer: NodeJS.Timeout | undefined;
   private minuteTimer: NodeJS.Timeout | undefined;
   private centre: LiveCentre | undefined;
-  private lastTruth: GroundTruth | undefined;
+  /** The running centre, or the last one (stopped): its truth and state stay readable. */
+  private lastCentre: LiveCentre | undefined;
   private stopped = false;
-  private readonly centreDefaults: CentreOptions | false;
-  private readonly cti: CtiService;
-  /** The sent-frame log, when `recordSent` is on. */
-  private readonly sent: SentFrame[] | undefined;
+  private readonly centreDefaults: LiveCentreOptions | false;
 
   constructor(options: EmulatorOptions) {
     this.host = options.host ?? '127.0.0.1';
     this.port = options.port ?? 8743;
     this.tls = options.tls ?? true;
-    this.accounts = options.accounts ?? DEFAULT_ACCOUNTS;
-    this.timeoutSeconds = options.sessionTimeoutSeconds ?? 120;
-    this.maxAccounts = options.maxAccounts ?? 3;
-    this.graceMs = options.alreadyLoginGraceMs ?? 0;
-    this.padBlanks = options.padBlanks ?? true;
     this.timeAndDate = options.timeAndDate ?? true;
     this.log = options.logger ?? ((): void => undefined);
     this.centreDefaults = options.centre ?? false;
-    this.sent = options.recordSent === true ? [] : undefined;
-    this.wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false });
-    this.cti = new CtiService(
-      {
-        send: (key, frame) => {
-          const sockets = [...(this.sessions.get(key)?.sockets ?? [])].filter((ws) => ws.readyState === ws.OPEN);
-          this.sendTo(sockets, frame, false);
-          return this.halfOpenOn ? 0 : sockets.length;
-        },
-        smdrSessions: () => [...this.sessions.values()].filter((x) => x.account.kind === 'server' && x.account.privileges?.smdr !== false).map((x) => x.token),
-        log: (line) => { this.log(line); },
-      },
-      options.cti,
-    );
+    const log = (line: string): void => { this.log(line); };
+    this.sessions = new SessionService({
+      accounts: options.accounts ?? DEFAULT_ACCOUNTS,
+      timeoutSeconds: options.sessionTimeoutSeconds ?? 120,
+      maxAccounts: options.maxAccounts ?? 3,
+      graceMs: options.alreadyLoginGraceMs ?? 0,
+      clock: this.clock,
+      counters: this.count,
+      log,
+      terminalCount: () => this.world.byIndex.length,
+      onEnd: (s) => { this.subs.dropSession(s.token); },
+    });
+    this.hub = new SocketHub({
+      sessions: this.sessions, clock: this.clock, counters: this.count, padBlanks: options.padBlanks ?? true,
+      recordSent: options.recordSent === true, stationSockets: options.stationSockets ?? 'refuse', log, running: () => !this.stopped,
+    });
+    this.world = new CtiWorld({ now: () => this.clock.wall(), smdrRecord: (r) => { this.smdr.add(r); } }, options.cti);
+    const sendToSession = (key: string, frame: string): number => this.hub.sendToSession(this.sessions.get(key), frame);
+    this.subs = new Subscriptions(this.world, { send: sendToSession }, options.cti?.quirks ?? false);
+    this.smdr = new SmdrService({
+      liveSessions: () => this.sessions.all().filter((x) => x.account.kind === 'server' && x.account.privileges?.smdr !== false).map((x) => x.token),
+      send: sendToSession,
+      log,
+    }, options.cti?.centreSmdrLive ?? false);
     this.faults = {
       dropSockets: (): void => {
         this.log('fault: drop sockets');
-        for (const ws of [...this.sessionOf.keys()]) ws.terminate();
+        this.hub.dropAll();
       },
       halfOpen: (on: boolean): void => {
         this.log(`fault: half-open ${on ? 'on' : 'off'}`);
-        this.halfOpenOn = on;
-        for (const raw of this.rawSockets.values()) {
-          if (on) raw.pause();
-          else raw.resume();
-        }
+        this.hub.setHalfOpen(on);
       },
-      refuseLogins: (seconds: number): void => {
-        this.log(`fault: refuse logins for ${seconds}s`);
-        this.refuseUntil = monotonic() + seconds * 1000;
+      refuseLogins: (seconds: number, opts?: { readonly as?: LoginRefusal }): void => {
+        const as = opts?.as ?? 'already-login';
+        this.log(`fault: refuse logins for ${seconds}s (${as})`);
+        this.sessions.refuseLogins(seconds, as);
       },
       alreadyLogin: (on: boolean): void => {
         this.log(`fault: already-login ${on ? 'on' : 'off'}`);
-        this.alreadyLoginOn = on;
+        this.sessions.alreadyLogin(on);
       },
       expireSessions: (opts?: { readonly sockets?: ExpireSocketsMode }): void => {
         const mode = opts?.sockets ?? 'drop';
         this.log(`fault: expire sessions (sockets: ${mode})`);
-        for (const s of [...this.sessions.values()]) this.endSession(s, 'expired', mode);
+        for (const s of this.sessions.all()) this.sessions.endSession(s, 'forced', mode);
       },
       sendMalformed: (kind: MalformedKind, size?: number): void => {
-        this.sendMalformed(kind, size);
+        this.log(`fault: malformed ${kind}`);
+        if (!this.stopped) this.hub.sendMalformed(kind, size);
       },
     };
+    this.clock.onAdvance(() => {
+      this.sessions.expireIdle();
+      if (this.minuteTimer !== undefined) {
+        clearTimeout(this.minuteTimer);
+        this.armMinute();
+      }
+    });
+  }
+
+  advanceClock(seconds: number): void {
+    if (this.stopped) return;
+    this.log(`clock advanced ${seconds}s`);
+    this.clock.advance(seconds * 1000);
   }
 
   clientConfig(opts: { readonly userId?: string } = {}): EmulatorClientConfig {
-    const account = opts.userId === undefined ? (this.accounts.find((a) => a.kind === 'server') ?? this.accounts[0]) : this.accounts.find((a) => a.userId === opts.userId);
+    const accounts = this.sessions.accounts();
+    const account = opts.userId === undefined ? (accounts.find((a) => a.kind === 'server') ?? accounts[0]) : accounts.find((a) => a.userId === opts.userId);
     if (!account) throw new Error(`the emulator has no account ${JSON.stringify(opts.userId)}`);
     return {
       server: { host: this.host, port: this.port, userId: account.userId, password: account.password, type: account.kind === 'station' ? 'client' : 'server' },
@@ -207,8 +186,8 @@ class EmulatorImpl implements Emulator {
       this.fingerprint256 = c.fingerprint256;
     }
     await this.listen(this.port);
-    const checkMs = Math.max(100, Math.min(1000, (this.timeoutSeconds * 1000) / 4));
-    this.expiryTimer = setInterval(() => { this.expireIdle(); }, checkMs);
+    const checkMs = Math.max(100, Math.min(1000, (this.sessions.timeoutSeconds * 1000) / 4));
+    this.expiryTimer = setInterval(() => { this.sessions.expireIdle(); }, checkMs);
     this.expiryTimer.unref();
     if (this.timeAndDate) this.armMinute();
     if (this.centreDefaults !== false) this.startCentre(this.centreDefaults);
@@ -218,13 +197,13 @@ class EmulatorImpl implements Emulator {
     const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
       this.handle(req, res).catch((e: unknown) => {
         this.log(`request error: ${e instanceof Error ? e.message : String(e)}`);
-        if (!res.headersSent) this.json(res, 500, { error: { code: 99, message: 'Internal Error' } });
+        if (!res.headersSent) writeError(res, 500, { code: 99, message: 'Internal Error' });
       });
     };
     const server = this.tls
       ? https.createServer({ key: this.key, cert: this.certificatePem }, handler)
       : http.createServer(handler);
-    server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => { this.upgrade(req, socket, head); });
+    server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => { this.hub.upgrade(req, socket, head); });
     server.on('clientError', (_err, socket: Duplex) => { socket.destroy(); });
     server.keepAliveTimeout = 5000;
     return server;
@@ -259,324 +238,88 @@ class EmulatorImpl implements Emulator {
 
   // ---- HTTP ----------------------------------------------------------------------------------------------
 
-  private json(res: http.ServerResponse, status: number, body: unknown): void {
-    const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
-  }
-
-  private error(res: http.ServerResponse, status: number, err: { code: number; message: string }): void {
-    this.json(res, status, { error: err });
-  }
-
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator');
-    const path = url.pathname;
-    if (path === '/admin' || path.startsWith('/admin/')) {
-      await this.admin(req, res, url);
+    if (url.pathname === '/admin' || url.pathname.startsWith('/admin/')) {
+      await adminRequest(this, req, res, url, this.log);
       return;
     }
-    // Read the body (only the CTI/SMDR/click-to-call routes use it; they are small).
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    const route = parseRoute(path);
-    if (route === undefined) {
-      this.error(res, 404, ERR_NOT_FOUND);
+    const text = (await readBody(req)).toString('utf8');
+    const route = parseRoute(url.pathname);
+    const method = req.method ?? 'GET';
+    const endpoint = route === undefined ? undefined : endpointOf(route, method, ctiAccepts);
+    if (route === undefined || endpoint === undefined) {
+      writeError(res, 404, ERR.notFound);
       return;
     }
-    if (route.resource === 'login' && route.type !== undefined) {
-      this.login(req, res, route.type, route.userId);
-      return;
+    let answer: ApiAnswer;
+    try {
+      answer = this.answer(req, route, endpoint, { method, path: url.pathname, query: Object.fromEntries(url.searchParams), body: parseBody(text) });
+    } catch (e) {
+      if (!(e instanceof ApiFailure)) throw e;
+      answer = { status: e.status, body: { error: e.body } };
     }
-    const session = this.authenticate(req, route.userId);
-    if (session === undefined) {
-      this.error(res, 401, ERR_TOKEN);
-      return;
-    }
-    session.lastActivity = monotonic();
-    if (route.resource === 'checkconnection') {
-      this.json(res, 200, {});
-      return;
-    }
-    if (route.resource === 'logout' && route.type !== undefined) {
-      this.count.logouts++;
-      this.endSession(session, 'logout');
-      res.writeHead(200, { 'content-length': 0 });
-      res.end();
-      return;
-    }
-    if (route.type === 'client' && session.account.kind === 'server') {
-      this.error(res, 403, ERR_FORBIDDEN);
-      return;
-    }
-    const record: ApiRequestRecord = { method: req.method ?? 'GET', path, query: Object.fromEntries(url.searchParams), body: parseBody(text) };
-    const answer = this.cti.handle({ key: session.token, kind: session.account.kind, userId: session.account.userId }, record.method, route.resource, record);
-    if (answer !== undefined) {
-      if (answer.body === undefined) {
-        res.writeHead(answer.status, { 'content-length': 0 });
-        res.end();
-      } else this.json(res, answer.status, answer.body);
-      if (answer.after !== undefined) setImmediate(answer.after);
-      return;
-    }
-    this.error(res, 404, ERR_NOT_FOUND);
+    writeAnswer(res, answer);
+    if (answer.after !== undefined) setImmediate(answer.after);
   }
 
-  private login(req: http.IncomingMessage, res: http.ServerResponse, type: 'server' | 'client', userId: string): void {
-    const fail = (status: number, err: { code: number; message: string }): void => {
-      this.count.loginFailures++;
-      this.log(`login ${userId} refused: ${status} ${err.message}`);
-      this.error(res, status, err);
-    };
-    if (req.method !== 'GET') {
-      this.error(res, 404, ERR_NOT_FOUND);
-      return;
-    }
-    const now = monotonic();
-    if (now < this.refuseUntil) {
-      fail(503, ERR_UNAVAILABLE);
-      return;
-    }
-    const auth = authHeader(req);
-    let id = '';
-    let password = '';
-    if (auth?.scheme === 'basic') {
-      const decoded = Buffer.from(auth.value, 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      if (colon >= 0) {
-        id = decoded.slice(0, colon);
-        password = decoded.slice(colon + 1);
+  /** The answer of one request to a known endpoint; a refusal is thrown as an {@link ApiFailure}. */
+  private answer(req: http.IncomingMessage, route: Route, endpoint: Endpoint, record: ApiRequestRecord): ApiAnswer {
+    if (endpoint.kind === 'login') return this.sessions.login(req, route.type ?? 'server', route.userId);
+    const session = this.sessions.require(bearerToken(req), route.userId);
+    this.sessions.touch(session);
+    if (endpoint.kind === 'checkconnection') return this.sessions.checkConnection(session);
+    if (endpoint.kind === 'logout') return this.sessions.logout(session);
+    this.requests.push(record);
+    const { account } = session;
+    const caller: ApiCaller = { key: session.token, kind: account.kind, userId: account.userId };
+    // A resource the account may not use (§2.4, §10.1 item 18, A-47): the path of the other account type, or a
+    // privilege the account lacks. Refused with 403 before anything is done.
+    const otherType = route.type !== (account.kind === 'server' ? 'server' : 'client');
+    switch (endpoint.kind) {
+      case 'smdr':
+        if (otherType || (account.kind === 'server' && account.privileges?.smdr === false)) throw new ApiFailure(403, ERR.license);
+        return this.smdr.request(caller, record.method, record);
+      case 'clickcall':
+        if (otherType) throw new ApiFailure(403, ERR.clickCallDenied);
+        return clickCall(this.world, this.subs, caller, record);
+      case 'cti': {
+        if (otherType || account.kind !== 'server' || account.privileges?.cti === false) throw new ApiFailure(403, ERR.ctiNotSupported);
+        const { feature } = endpoint;
+        if (feature === 'monitor' || feature === 'presence') return this.subs.request(caller, record.method, feature, requestParams(record));
+        return runCommand(this.world, this.subs, record.method, feature, record);
       }
     }
-    const account = this.accounts.find((a) => a.userId === userId);
-    const kindOk = account !== undefined && (account.kind === 'server') === (type === 'server');
-    if (account === undefined || id !== userId || password !== account.password || !kindOk) {
-      fail(401, ERR_LOGIN);
-      return;
-    }
-    this.expireIdle();
-    const live = [...this.sessions.values()].some((s) => s.account.userId === userId);
-    if (this.alreadyLoginOn || live || now < (this.graceUntil.get(userId) ?? 0)) {
-      this.count.alreadyLogin++;
-      fail(401, ERR_ALREADY);
-      return;
-    }
-    if (account.kind === 'server') {
-      const serverAccounts = new Set(
-        [...this.sessions.values()].filter((s) => s.account.kind === 'server').map((s) => s.account.userId),
-      );
-      if (serverAccounts.size >= this.maxAccounts) {
-        fail(401, ERR_TOO_MANY);
-        return;
-      }
-    }
-    const token = randomBytes(32).toString('base64url');
-    this.sessions.set(token, { token, account, lastActivity: now, sockets: new Set() });
-    this.count.logins++;
-    this.log(`login ${userId} (${type}) ok`);
-    const body: Record<string, unknown> = {
-      token,
-      checkConnectionTimer: this.timeoutSeconds,
-      systemType: 'iPECS UCP',
-      systemVersion: SYSTEM_VERSION,
-      apiVersion: '1.0.0',
-    };
-    if (account.kind === 'server' && account.privileges?.cti !== false) body['terminalCount'] = this.cti.terminalCount();
-    this.json(res, 200, body);
   }
 
-  /** The live session of a bearer token, or undefined (unknown, expired, or another user's token). */
-  private authenticate(req: http.IncomingMessage, userId: string | undefined): Session | undefined {
-    const auth = authHeader(req);
-    if (auth?.scheme !== 'bearer') return undefined;
-    const session = this.sessions.get(auth.value);
-    if (session === undefined) return undefined;
-    if (this.isExpired(session, monotonic())) {
-      this.endSession(session, 'expired');
-      return undefined;
-    }
-    if (userId !== undefined && session.account.userId !== userId) return undefined;
-    return session;
-  }
-
-  private isExpired(s: Session, now: number): boolean {
-    return s.sockets.size === 0 && now - s.lastActivity > this.timeoutSeconds * 1000;
-  }
-
-  private expireIdle(): void {
-    const now = monotonic();
-    for (const s of [...this.sessions.values()]) if (this.isExpired(s, now)) this.endSession(s, 'expired');
-  }
-
-  private endSession(s: Session, why: 'logout' | 'expired', sockets: ExpireSocketsMode = why === 'logout' ? 'close' : 'drop'): void {
-    if (!this.sessions.delete(s.token)) return;
-    this.cti.dropSession(s.token);
-    if (why === 'expired') this.count.sessionsExpired++;
-    this.log(`session of ${s.account.userId} ended (${why})`);
-    if (this.graceMs > 0) this.graceUntil.set(s.account.userId, monotonic() + this.graceMs);
-    if (sockets === 'keep') return;
-    for (const ws of [...s.sockets]) {
-      if (sockets === 'drop') ws.terminate();
-      else ws.close(1000, why);
-    }
-  }
-
-  // ---- WebSocket -------------------------------------------------------------------------------------------
-
-  private refuse(socket: Duplex, status: number, err: { code: number; message: string }): void {
-    this.count.upgradesRefused++;
-    const body = JSON.stringify({ error: err });
-    socket.end(
-      `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    );
-  }
-
-  private upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', () => undefined);
-    const path = new URL(req.url ?? '/', 'http://emulator').pathname;
-    const bare = path === '/ipxapi' || path === '/ipxapi/';
-    const route = bare ? undefined : parseRoute(path);
-    if (!bare && (route === undefined || route.type === undefined)) {
-      this.log(`upgrade refused: bad path`);
-      this.refuse(socket, 404, ERR_NOT_FOUND);
-      return;
-    }
-    const session = this.authenticate(req, route?.userId);
-    if (session === undefined) {
-      this.log(`upgrade refused: bad token`);
-      this.refuse(socket, 401, ERR_TOKEN);
-      return;
-    }
-    session.lastActivity = monotonic();
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      if (!this.sessions.has(session.token) || this.stopped) {
-        ws.terminate();
-        return;
-      }
-      this.count.socketsOpened++;
-      this.count.socketsOpen++;
-      session.sockets.add(ws);
-      this.sessionOf.set(ws, session);
-      this.rawSockets.set(ws, socket);
-      if (this.halfOpenOn) socket.pause();
-      this.log(`socket opened for ${session.account.userId}`);
-      ws.on('ping', () => { session.lastActivity = monotonic(); });
-      ws.on('pong', () => { session.lastActivity = monotonic(); });
-      ws.on('error', () => undefined);
-      ws.on('close', () => {
-        this.count.socketsOpen--;
-        session.sockets.delete(ws);
-        this.sessionOf.delete(ws);
-        this.rawSockets.delete(ws);
-        session.lastActivity = monotonic();
-      });
-    });
-  }
-
-  private openSockets(acdOnly: boolean): WebSocket[] {
-    const out: WebSocket[] = [];
-    for (const [ws, s] of this.sessionOf) {
-      if (ws.readyState !== ws.OPEN) continue;
-      if (acdOnly && (s.account.kind !== 'server' || s.account.privileges?.acd === false)) continue;
-      out.push(ws);
-    }
-    return out;
-  }
-
-  private sendTo(sockets: readonly WebSocket[], frame: string | Buffer, binary: boolean, cb?: () => void): void {
-    if (this.halfOpenOn) return;
-    for (const ws of sockets) {
-      ws.send(frame, { binary }, cb);
-      this.count.framesSent++;
-    }
-    if (this.sent !== undefined && sockets.length > 0) {
-      const text = typeof frame === 'string' ? frame : !binary && isUtf8(frame) ? frame.toString('utf8') : frame.toString('base64');
-      this.sent.push({ seq: this.sent.length + 1, at: Date.now(), text, binary: binary || (typeof frame !== 'string' && !isUtf8(frame)), sockets: sockets.length });
-    }
-  }
+  // ---- events ---------------------------------------------------------------------------------------------
 
   sentFrames(): readonly SentFrame[] {
-    return this.sent ?? [];
+    return this.hub.sentFrames();
   }
 
   sendAcd(event: AcdWireInput): void {
     if (this.stopped) return;
-    this.sendTo(this.openSockets(true), formatAcdFrame(event, { padBlanks: this.padBlanks }), false);
+    this.hub.sendAcd(event);
   }
 
   sendRaw(frame: string | Buffer, opts?: { binary?: boolean }): void {
     if (this.stopped) return;
-    this.sendTo(this.openSockets(false), frame, opts?.binary ?? false);
+    this.hub.sendRaw(frame, opts?.binary ?? false);
   }
 
-  private sendMalformed(kind: MalformedKind, size?: number): void {
-    this.log(`fault: malformed ${kind}`);
-    const time = formatPbxTime(Date.now());
-    switch (kind) {
-      case 'invalid-json':
-        this.sendRaw('{"event":"acd","data":{"time":"' + time + '","eventCode":18,');
-        return;
-      case 'not-object':
-        this.sendRaw('["acd",18]');
-        return;
-      case 'no-event-code':
-        this.sendRaw(JSON.stringify({ event: 'acd', data: { time, eventString: 'STATION IDLE', sourceType: 'Station', sourceNumber: '1000' } }));
-        return;
-      case 'oversized': {
-        const n = size ?? 2 * 1024 * 1024;
-        const data = acdWireData({ code: 72, callRefId: 1, source: '1', dest: '1000', data1: '0123456789' }, { padBlanks: this.padBlanks });
-        const head = JSON.stringify({ event: 'acd', data: { ...data, data2: '' } });
-        this.sendRaw(JSON.stringify({ event: 'acd', data: { ...data, data2: 'X'.repeat(Math.max(0, n - head.length)) } }));
-        return;
-      }
-      case 'binary':
-        this.sendRaw(randomBytes(size ?? 64), { binary: true });
-        return;
-      case 'invalid-utf8':
-        this.sendRaw(Buffer.concat([Buffer.from('{"event":"acd","data":"'), Buffer.from([0xc3, 0x28, 0xff, 0xfe]), Buffer.from('"}')]), { binary: false });
-        return;
-    }
-  }
-
-  async burst(n: number): Promise<{ sent: number; ms: number }> {
-    const start = monotonic();
-    const sockets = this.openSockets(true);
-    if (sockets.length === 0 || this.halfOpenOn) return { sent: 0, ms: 0 };
-    const opts = { padBlanks: this.padBlanks };
-    const time = formatPbxTime(Date.now());
-    const highWater = 1 << 20;
-    let sent = 0;
-    while (sent < n) {
-      const batch = Math.min(256, n - sent);
-      let flushed: Promise<void> = Promise.resolve();
-      for (let i = 0; i < batch; i++) {
-        const frame = formatAcdFrame({ ...burstEvent(sent + i), time }, opts);
-        const last = i === batch - 1;
-        if (last) {
-          flushed = new Promise<void>((resolve) => {
-            let left = sockets.length;
-            this.sendTo(sockets, frame, false, () => { if (--left === 0) resolve(); });
-          });
-        } else this.sendTo(sockets, frame, false);
-      }
-      sent += batch;
-      const live = sockets.filter((ws) => ws.readyState === ws.OPEN);
-      if (live.length === 0) break;
-      if (live.some((ws) => ws.bufferedAmount > highWater)) await flushed;
-    }
-    return { sent, ms: monotonic() - start };
+  burst(n: number): Promise<{ sent: number; ms: number }> {
+    return this.hub.burst(n);
   }
 
   // ---- TIME & DATE, centre, scenarios ----------------------------------------------------------------------
 
   private armMinute(): void {
-    const now = Date.now();
+    const now = this.clock.wall();
     const next = Math.floor(now / 60_000) * 60_000 + 60_000;
     this.minuteTimer = setTimeout(() => {
       if (this.centre === undefined) {
-        const d = new Date();
+        const d = new Date(this.clock.wall());
         const mmdd = `${String(d.getMonth() + 1).padStart(2, '0')}${String(d.getDate()).padStart(2, '0')}`;
         this.sendAcd({ code: 68, time: d, data1: mmdd, data2: String(d.getFullYear() % 100).padStart(2, '0') });
       }
@@ -585,24 +328,36 @@ class EmulatorImpl implements Emulator {
     this.minuteTimer.unref();
   }
 
-  startCentre(opts?: CentreOptions): void {
+  startCentre(opts?: LiveCentreOptions): void {
     this.stopCentre();
     const base = this.centreDefaults === false ? {} : this.centreDefaults;
-    this.centre = new LiveCentre({ ...base, ...opts }, (e) => { this.sendAcd(e); this.cti.onCentreEvent(e); });
-    this.centre.start();
-    this.log('centre started');
+    const centre = new LiveCentre({ ...base, ...opts }, this.clock, (e, at) => {
+      this.sendAcd(e.acd);
+      this.smdr.onCentreEvent(e.acd, at);
+    }, (e, at) => { this.smdr.onCentreEvent(e.acd, at, false); });
+    this.centre = centre;
+    this.lastCentre = centre;
+    centre.start();
+    this.log(centre.liveFrom > 0 ? `centre started mid-day (simulated second ${centre.liveFrom})` : 'centre started');
   }
 
   stopCentre(): void {
     if (this.centre === undefined) return;
     this.centre.stop();
-    this.lastTruth = this.centre.groundTruth();
     this.centre = undefined;
     this.log('centre stopped');
   }
 
-  groundTruth(): GroundTruth {
-    return this.centre?.groundTruth() ?? this.lastTruth ?? emptyGroundTruth();
+  groundTruth(opts?: { readonly atSimSeconds?: number }): GroundTruth {
+    return this.lastCentre?.groundTruth(opts?.atSimSeconds) ?? emptyGroundTruth();
+  }
+
+  centreState(opts?: { readonly atSimSeconds?: number }): CentreState | undefined {
+    return this.lastCentre?.state(opts?.atSimSeconds);
+  }
+
+  centreInfo(): CentreInfo | undefined {
+    return this.lastCentre?.info();
   }
 
   counters(): EmulatorCounters {
@@ -610,19 +365,19 @@ class EmulatorImpl implements Emulator {
   }
 
   apiRequests(): readonly ApiRequestRecord[] {
-    return this.cti.received();
+    return [...this.requests];
   }
 
   smdrAdd(record: SmdrRecordInput): SmdrStoredRecord {
-    return this.cti.addSmdr(record);
+    return this.smdr.add(record);
   }
 
   smdrRecords(): readonly SmdrStoredRecord[] {
-    return this.cti.smdr.all();
+    return this.smdr.store.all();
   }
 
   setRegistered(deviceNumber: string, registered: boolean): void {
-    this.cti.setRegistered(deviceNumber, registered);
+    this.subs.setRegistered(deviceNumber, registered);
   }
 
   async playScenario(nameOrPath: string, opts?: { speed?: number }): Promise<void> {
@@ -636,113 +391,16 @@ class EmulatorImpl implements Emulator {
     }
   }
 
-  // ---- admin ----------------------------------------------------------------------------------------------
-
-  private async admin(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
-    if (!isLoopback(req.socket.remoteAddress) && req.socket.remoteAddress !== this.host) {
-      req.resume();
-      this.error(res, 403, { code: 99, message: 'Admin is local only' });
-      return;
-    }
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks);
-    const body = raw.toString('utf8');
-    const q = url.searchParams;
-    const on = (): boolean => q.get('on') !== '0' && q.get('on') !== 'false';
-    const path = url.pathname.replace(/\/+$/, '');
-    const get = req.method === 'GET';
-    const ok = (extra?: unknown): void => { this.json(res, 200, extra ?? { ok: true }); };
-    switch (path) {
-      case '/admin/ground-truth': ok(this.groundTruth()); return;
-      case '/admin/counters': ok(this.counters()); return;
-      case '/admin/sent-frames': ok(this.sentFrames()); return;
-      case '/admin/api-requests': ok(this.apiRequests()); return;
-      case '/admin/smdr':
-        if (get) {
-          ok(this.smdrRecords());
-          return;
-        }
-        break;
-      default: break;
-    }
-    if (get) {
-      this.error(res, 404, ERR_NOT_FOUND);
-      return;
-    }
-    switch (path) {
-      case '/admin/faults/drop-sockets': this.faults.dropSockets(); ok(); return;
-      case '/admin/faults/half-open': this.faults.halfOpen(on()); ok(); return;
-      case '/admin/faults/refuse-logins': this.faults.refuseLogins(Number(q.get('seconds') ?? '10')); ok(); return;
-      case '/admin/faults/already-login': this.faults.alreadyLogin(on()); ok(); return;
-      case '/admin/faults/expire-sessions': {
-        const mode = q.get('sockets') ?? 'drop';
-        if (mode !== 'drop' && mode !== 'close' && mode !== 'keep') { this.json(res, 400, { error: 'sockets must be drop, close or keep' }); return; }
-        this.faults.expireSessions({ sockets: mode });
-        ok();
-        return;
-      }
-      case '/admin/faults/malformed': {
-        const kind = q.get('kind') ?? 'invalid-json';
-        const kinds: readonly string[] = ['invalid-json', 'not-object', 'no-event-code', 'oversized', 'binary', 'invalid-utf8'];
-        if (!kinds.includes(kind)) { this.error(res, 400, { code: 1, message: 'Parameter error' }); return; }
-        const size = q.get('size');
-        this.faults.sendMalformed(kind as MalformedKind, size === null ? undefined : Number(size));
-        ok();
-        return;
-      }
-      case '/admin/scenario': {
-        const speed = q.get('speed');
-        await this.playScenario(q.get('name') ?? '', speed === null ? undefined : { speed: Number(speed) });
-        ok();
-        return;
-      }
-      case '/admin/burst': ok(await this.burst(Number(q.get('n') ?? '1000'))); return;
-      case '/admin/acd': {
-        const events: unknown = JSON.parse(body === '' ? '[]' : body);
-        for (const e of Array.isArray(events) ? events : [events]) this.sendAcd(e as AcdWireInput);
-        ok();
-        return;
-      }
-      case '/admin/raw': {
-        const binary = q.get('binary') === '1';
-        this.sendRaw(binary ? raw : body, { binary });
-        ok();
-        return;
-      }
-      case '/admin/centre/start': this.startCentre(body === '' ? {} : (JSON.parse(body) as CentreOptions)); ok(); return;
-      case '/admin/centre/stop': this.stopCentre(); ok(); return;
-      case '/admin/smdr': {
-        const records: unknown = JSON.parse(body === '' ? '[]' : body);
-        ok((Array.isArray(records) ? records : [records]).map((rec) => this.smdrAdd(rec as SmdrRecordInput)));
-        return;
-      }
-      case '/admin/cti/registered': this.setRegistered(q.get('dn') ?? '', on()); ok(); return;
-      case '/admin/restart': {
-        ok();
-        const downMs = Number(q.get('downMs') ?? '0');
-        setTimeout(() => { this.restart({ downMs }).catch((e: unknown) => { this.log(`restart failed: ${String(e)}`); }); }, 10);
-        return;
-      }
-      default: this.error(res, 404, ERR_NOT_FOUND);
-    }
-  }
-
   // ---- lifecycle --------------------------------------------------------------------------------------------
 
   private killEverything(): void {
-    for (const ws of [...this.sessionOf.keys()]) ws.terminate();
-    for (const s of [...this.sessions.values()]) {
-      this.sessions.delete(s.token);
-      this.cti.dropSession(s.token);
-    }
-    this.graceUntil.clear();
+    this.hub.reset();
+    this.sessions.dropAll();
   }
 
   async restart(opts?: { downMs?: number }): Promise<void> {
     this.log('restart');
     this.killEverything();
-    this.halfOpenOn = false;
     await this.closeServer();
     const down = opts?.downMs ?? 0;
     if (down > 0) await new Promise((r) => setTimeout(r, down));
@@ -758,7 +416,7 @@ class EmulatorImpl implements Emulator {
     if (this.minuteTimer) clearTimeout(this.minuteTimer);
     this.killEverything();
     await this.closeServer();
-    this.wss.close();
+    this.hub.close();
     this.log('stopped');
   }
 }

@@ -91,6 +91,14 @@ export class TruthTracker {
     }
   }
 
+  /**
+   * Implicit registration (metrics.md §2): a station never seen before that appears in an event (here an intercom
+   * call naming two of them) is in service, idle, from that event. A station already known is left as it is.
+   */
+  register(nums: readonly string[], t: number): void {
+    for (const num of nums) if (!this.stations.has(num)) this.inService(num, true, t);
+  }
+
   /** 17 (true) / 18 (false). */
   busy(num: string, on: boolean, t: number): void {
     this.touchStation(num, t).busy = on;

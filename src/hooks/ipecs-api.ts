@@ -1,7 +1,8 @@
 // The legacy callback API of the original README, as a thin shim over connect(): every hook is a subscription
-// to a stream of the client. It computes nothing; payloads come from metrics/legacy.ts.
+// to a stream of the client. It computes nothing; payloads come from metrics/legacy.ts and connection-payload.ts.
+// Every hook gets the seed's payload first (unchanged) and, second, what caused it and when.
 
-import { map, type Observable, type Subscription } from 'rxjs';
+import { Subscription, asyncScheduler, type Observable } from 'rxjs';
 import { connect, type IpecsClient } from '../client.js';
 import type { Config } from '../config/config.js';
 import { loadConfigFile } from '../config/load.js';
@@ -9,14 +10,28 @@ import { defaultConfigPath } from '../config/default-path.js';
 import { loadResources, type Messages } from '../config/resources.js';
 import type { Logger } from '../logging/logger.js';
 import { createLogger } from '../logging/winston-logger.js';
+import type { AcdEvent } from '../protocol/acd-event.js';
+import type { ConnectionState } from '../socket/types.js';
 import type { ChangeKind } from '../metrics/types.js';
 import { legacyHookPayload, toLegacySummary, type LegacySummary, type LegacyHookPayload } from '../metrics/legacy.js';
+import type { ChangeOfKind } from '../streams/event-streams.js';
+import { connectionPayload, fatalPayload, type LegacyConnectionPayload } from './connection-payload.js';
 
-/** A legacy hook: called with a plain payload object. Its return value is ignored; a throw is logged and contained. */
-export type LegacyHook<P> = (payload: P) => void;
+/** What caused a hook call, its second argument: the event (`E`) and its instant (scheduler ms). */
+export interface HookCause<E> {
+  /** The ACD event, the connection state or the fatal error; `undefined` for a summary after a tick or a reset. */
+  readonly event: E;
+  readonly at: number;
+}
 
-/** The summary hook and one hook per per-event stream (metrics.md §5). */
-type HookKind = 'event' | ChangeKind;
+/**
+ * A legacy hook: called with a plain payload object (the seed's, unchanged) and what caused it. Its return value is
+ * ignored; a throw is logged and contained. A seed-style `(payload) => …` callback fits as it is.
+ */
+export type LegacyHook<P, E = AcdEvent> = (payload: P, cause: HookCause<E>) => void;
+
+/** The summary hook, one hook per per-event stream (metrics.md §5) and the connection hook. */
+type HookKind = 'event' | 'connection' | ChangeKind;
 
 /**
  * The original wrapper's API, kept for code written against its README.
@@ -35,10 +50,15 @@ type HookKind = 'event' | ChangeKind;
 export class IpecsAPI {
   /** The effective configuration. */
   readonly config: Config;
+  /**
+   * The configuration's warnings (unknown keys, a password file others can read, `tls.insecure`), each naming the
+   * file and key. Also logged at `warn` when the API is created.
+   */
+  readonly warnings: readonly string[];
   /** The language resource messages. */
   readonly messages: Messages;
   private readonly logger: Logger & { close(): Promise<void> };
-  private readonly hooks = new Map<HookKind, LegacyHook<never>[]>();
+  private readonly hooks = new Map<HookKind, LegacyHook<never, never>[]>();
   private client: IpecsClient | undefined;
   private subscription: Subscription | undefined;
   private settle: { resolve: () => void; reject: (e: unknown) => void } | undefined;
@@ -49,14 +69,30 @@ export class IpecsAPI {
    * @throws ConfigError naming the file, the key and what was expected, when anything is wrong.
    */
   constructor(f_name?: string, log_id = 'iPECsAPI') {
-    this.config = loadConfigFile(f_name ?? defaultConfigPath()).config;
+    const loaded = loadConfigFile(f_name ?? defaultConfigPath());
+    this.config = loaded.config;
+    this.warnings = loaded.warnings;
     this.messages = loadResources(this.config).messages;
     this.logger = createLogger({ label: log_id, ...this.config.log, secrets: [this.config.server.password] });
+    for (const w of this.warnings) this.logger.warn(w);
   }
 
-  /** Called with the whole summary under the seed's keys (`stations-connected`, …) after every change. */
-  addEventHook(fn: LegacyHook<LegacySummary>): void {
+  /**
+   * Called with the whole summary under the seed's keys (`stations-connected`, …) after every change; the cause is
+   * the event after which it was taken (`undefined` after a tick or a reset).
+   */
+  addEventHook(fn: LegacyHook<LegacySummary, AcdEvent | undefined>): void {
     this.add('event', fn);
+  }
+
+  /**
+   * Called with the connection's state as it changes, so a host can tell "no calls" from "not connected":
+   * `{state: 'open', url}`, `{state: 'backoff', attempt, delayMs, cause, detail}` (reconnecting, and why), `{state:
+   * 'gap', from, to}` (events in that interval were not seen) and `{state: 'fatal', code, error}` (the client
+   * stopped; `connectAPI()` rejects). The cause is the connection state (or the fatal error).
+   */
+  addConnectionHook(fn: LegacyHook<LegacyConnectionPayload, ConnectionState | Error>): void {
+    this.add('connection', fn);
   }
   /** `{"Total Calls": n}` when an inbound call is created. */
   addNewCallHook(fn: LegacyHook<LegacyHookPayload<'newCall'>>): void {
@@ -105,28 +141,48 @@ export class IpecsAPI {
     this.client = client;
     return new Promise<void>((resolve, reject) => {
       this.settle = { resolve, reject };
-      const dispatch = <P>(kind: HookKind, source$: Observable<P>) =>
-        source$.subscribe((payload) => {
-          this.call(kind, payload);
+      // A fatal error (wrong credentials, missing licence) ends the client's data streams (connection$ only says
+      // `closed`): it is reported once, by the connection hook and the rejection, from the summary stream; the
+      // per-event streams ignore it. A root Subscription holds them side by side, so one ending ends no other.
+      const fatal = (err: unknown): void => {
+        const at = asyncScheduler.now();
+        this.call('connection', fatalPayload(err, at), { event: err instanceof Error ? err : new Error(String(err)), at });
+        void this.finish(err);
+      };
+      const perEvent = <K extends ChangeKind>(kind: K, source$: Observable<ChangeOfKind<K>>): Subscription =>
+        source$.subscribe({
+          next: (change) => {
+            this.call(kind, legacyHookPayload(change), { event: change.event, at: change.event.at });
+          },
+          error: () => undefined,
         });
-      const sub = dispatch('event', client.summary$.pipe(map(toLegacySummary)));
-      sub.add(dispatch('newCall', client.newCall$.pipe(map(legacyHookPayload))));
-      sub.add(dispatch('callDisconnected', client.callDisconnected$.pipe(map(legacyHookPayload))));
-      sub.add(dispatch('callAnswered', client.callAnswered$.pipe(map(legacyHookPayload))));
-      sub.add(dispatch('callWaiting', client.callWaiting$.pipe(map(legacyHookPayload))));
-      sub.add(dispatch('agentLoggedIn', client.agentLoggedIn$.pipe(map(legacyHookPayload))));
-      sub.add(dispatch('agentLoggedOut', client.agentLoggedOut$.pipe(map(legacyHookPayload))));
-      sub.add(dispatch('stationConnected', client.stationConnected$.pipe(map(legacyHookPayload))));
-      sub.add(dispatch('stationDisconnected', client.stationDisconnected$.pipe(map(legacyHookPayload))));
-      sub.add(dispatch('stationBusy', client.stationBusy$.pipe(map(legacyHookPayload))));
-      // A fatal connection error ends connectAPI() with that error.
+      const sub = new Subscription();
       sub.add(
         client.connection$.subscribe({
-          error: (err: unknown) => {
-            void this.finish(err);
+          next: (state) => {
+            const payload = connectionPayload(state);
+            if (payload !== undefined) this.call('connection', payload, { event: state, at: state.at });
           },
+          error: () => undefined,
         }),
       );
+      sub.add(
+        client.summaryUpdates$.subscribe({
+          next: (u) => {
+            this.call('event', toLegacySummary(u.summary), { event: u.event, at: u.at });
+          },
+          error: fatal,
+        }),
+      );
+      sub.add(perEvent('newCall', client.newCall$));
+      sub.add(perEvent('callDisconnected', client.callDisconnected$));
+      sub.add(perEvent('callAnswered', client.callAnswered$));
+      sub.add(perEvent('callWaiting', client.callWaiting$));
+      sub.add(perEvent('agentLoggedIn', client.agentLoggedIn$));
+      sub.add(perEvent('agentLoggedOut', client.agentLoggedOut$));
+      sub.add(perEvent('stationConnected', client.stationConnected$));
+      sub.add(perEvent('stationDisconnected', client.stationDisconnected$));
+      sub.add(perEvent('stationBusy', client.stationBusy$));
       this.subscription = sub;
     });
   }
@@ -150,17 +206,17 @@ export class IpecsAPI {
     await this.logger.close();
   }
 
-  private add(kind: HookKind, fn: LegacyHook<never>): void {
+  private add(kind: HookKind, fn: LegacyHook<never, never>): void {
     const list = this.hooks.get(kind) ?? [];
     list.push(fn);
     this.hooks.set(kind, list);
   }
 
   // Each hook runs in its own try/catch: one that throws is logged and neither the other hooks nor the stream notice.
-  private call(kind: HookKind, payload: unknown): void {
+  private call(kind: HookKind, payload: unknown, cause: HookCause<unknown>): void {
     for (const hook of this.hooks.get(kind) ?? []) {
       try {
-        (hook as LegacyHook<unknown>)(payload);
+        (hook as LegacyHook<unknown, unknown>)(payload, cause);
       } catch (err: unknown) {
         this.logger.error(this.messages.format('hooks.hook-threw', kind, err instanceof Error ? err.message : String(err)));
       }

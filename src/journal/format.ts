@@ -16,7 +16,7 @@
 
 import * as t from 'io-ts';
 import { isRight } from 'fp-ts/lib/Either.js';
-import type { FiltersConfig, MetricsConfig } from '../config/config.js';
+import { DEFAULT_CONFIG, type FiltersConfig, type MetricsConfig } from '../config/config.js';
 import type { ConnectionState, RawFrame } from '../socket/types.js';
 
 /** The journal format version this code writes and reads. */
@@ -42,14 +42,18 @@ export type JournalEntry =
   | { readonly kind: 'dropped'; readonly at: number; readonly count: number }
   | { readonly kind: 'end'; readonly at: number };
 
-const MetricsCodec = t.type({
-  resetTime: t.string,
-  timeZone: t.string,
-  tickMs: t.number,
-  serviceLevelSeconds: t.number,
-  shortAbandonSeconds: t.number,
-  maxCallAgeMs: t.number,
-});
+const MetricsCodec = t.intersection([
+  t.type({
+    resetTime: t.string,
+    timeZone: t.string,
+    tickMs: t.number,
+    serviceLevelSeconds: t.number,
+    shortAbandonSeconds: t.number,
+    maxCallAgeMs: t.number,
+  }),
+  // Journals recorded before the key existed replay with its default.
+  t.partial({ lateReportSeconds: t.number }),
+]);
 
 const FiltersCodec = t.type({
   stations: t.array(t.string),
@@ -126,9 +130,10 @@ export function decodeHeader(line: string): JournalHeader | { readonly error: st
   if (!isRight(r)) return { error: 'the first line is not an ipecs-rx journal header' };
   if (r.right.version > JOURNAL_VERSION) return { error: `journal version ${r.right.version} is newer than this reader (${JOURNAL_VERSION})` };
   const h = r.right;
+  const metrics: MetricsConfig = { ...h.metrics, lateReportSeconds: h.metrics.lateReportSeconds ?? DEFAULT_CONFIG.metrics.lateReportSeconds };
   return h.source === undefined
-    ? { journal: h.journal, version: h.version, startedAt: h.startedAt, metrics: h.metrics, filters: h.filters, maxFrameBytes: h.maxFrameBytes }
-    : { journal: h.journal, version: h.version, startedAt: h.startedAt, metrics: h.metrics, filters: h.filters, maxFrameBytes: h.maxFrameBytes, source: h.source };
+    ? { journal: h.journal, version: h.version, startedAt: h.startedAt, metrics, filters: h.filters, maxFrameBytes: h.maxFrameBytes }
+    : { journal: h.journal, version: h.version, startedAt: h.startedAt, metrics, filters: h.filters, maxFrameBytes: h.maxFrameBytes, source: h.source };
 }
 
 /** Decodes a line after the header; `undefined` for a line that is none of the known shapes (counted by the reader). */

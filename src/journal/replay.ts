@@ -13,7 +13,7 @@ import { Subject, type Subscription } from 'rxjs';
 import type { FiltersConfig, MetricsConfig } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import { silentLogger } from '../logging/logger.js';
-import type { AcdSummary } from '../metrics/types.js';
+import type { AcdSummary, Change } from '../metrics/types.js';
 import { createSummary } from '../metrics/summary.js';
 import { acdPipeline, type PipelineStats } from '../streams/pipeline.js';
 import type { RawFrame } from '../socket/types.js';
@@ -43,6 +43,11 @@ export interface ReplayJournalOptions {
   readonly onSummary?: (summary: AcdSummary) => void;
   /** Called with each period's closing summary, as the virtual clock passes the daily reset. */
   readonly onPeriod?: (closing: AcdSummary) => void;
+  /**
+   * Called with every per-event change (metrics.md §5: a new call, an answer, an agent logging in…, each with the
+   * event that caused it and the figure after it), in order, as the live client's per-event streams would emit.
+   */
+  readonly onChange?: (change: Change) => void;
   readonly onProgress?: (progress: ReplayProgress) => void;
   /** Lines between two progress reports. Default 5000. */
   readonly progressEvery?: number;
@@ -59,6 +64,8 @@ export interface ReplayResult {
   readonly periods: readonly AcdSummary[];
   /** Summaries emitted on the way (events and ticks). */
   readonly summaries: number;
+  /** Per-event changes on the way (see `onChange`). */
+  readonly changes: number;
   readonly frames: number;
   /** Lines that are none of the journal's shapes (skipped, counted). */
   readonly badLines: number;
@@ -98,6 +105,7 @@ export async function replayJournal(source: string | Readable, options: ReplayJo
   let latest: AcdSummary | undefined;
   const periods: AcdSummary[] = [];
   let summaries = 0;
+  let changes = 0;
   let frames = 0;
   let badLines = 0;
   let outOfOrder = 0;
@@ -152,6 +160,12 @@ export async function replayJournal(source: string | Readable, options: ReplayJo
             options.onPeriod?.(p);
           }),
         );
+        subs.push(
+          streams.changes$.subscribe((c) => {
+            changes++;
+            options.onChange?.(c);
+          }),
+        );
         continue;
       }
       const entry = decodeEntry(line);
@@ -198,6 +212,7 @@ export async function replayJournal(source: string | Readable, options: ReplayJo
       final,
       periods,
       summaries,
+      changes,
       frames,
       badLines,
       outOfOrder,

@@ -2,6 +2,10 @@
 //
 // One rule per branch, in the words of metrics.md. Durations use `at` only. The state is updated in place and
 // returned (see types.ts); `lastChanges` lists the transitions of the last input.
+//
+// Late reports (§2): an ended call's keys stay in `lateKeys` for `metrics.lateReportSeconds`. `matchCall` treats an
+// event naming such a key (and no open call) as late: it matches nothing, so it changes no call figure, and the 67
+// that would create an outbound call creates none. 3 and 41 do not look at the window: they always create.
 
 import type { AcdEvent, Party } from '../protocol/acd-event.js';
 import { numericField } from '../protocol/acd-event.js';
@@ -35,6 +39,8 @@ export function initialMetricsState(config: MetricsConfig, at: number): MetricsS
     calls: new Map(),
     callByTrunk: new Map(),
     callByStation: new Map(),
+    lateKeys: new Map(),
+    latePrunedAt: at,
     groups: new Map(),
     stationsConnected: 0,
     busyStations: 0,
@@ -118,6 +124,8 @@ function newStation(number: string, at: number): StationRecord {
     availMs: 0,
     unavailMs: 0,
     supervisorOf: new Set(),
+    handledGroup: undefined,
+    wrapGroup: undefined,
   };
 }
 
@@ -149,8 +157,12 @@ function closeAgent(st: StationRecord, at: number): void {
 function endWrap(s: MetricsState, st: StationRecord, at: number): void {
   if (st.wrapSince === undefined) return;
   const d = at - st.wrapSince;
-  if (d > 0) st.wrapMs += d;
+  if (d > 0) {
+    st.wrapMs += d;
+    if (st.wrapGroup !== undefined) groupRecord(s, st.wrapGroup).wrapMs += d;
+  }
   st.wrapSince = undefined;
+  st.wrapGroup = undefined;
   s.version++;
 }
 
@@ -238,7 +250,10 @@ function stopRingingAt(s: MetricsState, number: string): void {
 function groupRecord(s: MetricsState, group: string): GroupRecord {
   let g = s.groups.get(group);
   if (g === undefined) {
-    g = { group, agents: new Set(), supervisors: new Set(), inbound: 0, answered: 0, abandoned: 0 };
+    g = {
+      group, agents: new Set(), supervisors: new Set(), inbound: 0, answered: 0, abandoned: 0, shortAbandons: 0,
+      answeredWithinServiceLevel: 0, speedOfAnswerMs: 0, handleTalkMs: 0, wrapMs: 0,
+    };
     s.groups.set(group, g);
     s.version++; // a new row of the per-group breakdown
   }
@@ -301,11 +316,13 @@ function createCall(s: MetricsState, key: string, direction: CallDirection, at: 
     trunk: undefined,
     station: undefined,
     ringingStation: undefined,
+    peer: undefined,
     group: undefined,
     groupCounted: false,
     queueGroup: undefined,
     queuedAt: at,
     answeredAt: undefined,
+    answeredGroup: undefined,
     talkMark: at,
     holdSince: undefined,
   };
@@ -368,20 +385,57 @@ function forget(s: MetricsState, c: CallRecord): void {
   s.version++;
 }
 
+/** Remembers an ended call's key (and its trunk's) for the late-report window (§2). */
+function rememberEnded(s: MetricsState, c: CallRecord, at: number): void {
+  const late = s.lateKeys;
+  // Re-inserted so the map stays in end order (the oldest first, for pruning).
+  late.delete(c.key);
+  late.set(c.key, at);
+  if (c.trunk !== undefined && c.key !== `co:${c.trunk}`) {
+    late.delete(`co:${c.trunk}`);
+    late.set(`co:${c.trunk}`, at);
+  }
+}
+
+/** Drops the ended keys whose window has passed (the map is in end order). */
+function pruneLate(s: MetricsState, at: number): void {
+  s.latePrunedAt = at;
+  const windowMs = s.config.lateReportSeconds * 1000;
+  for (const [key, end] of s.lateKeys) {
+    if (at - end <= windowMs) break;
+    s.lateKeys.delete(key);
+  }
+}
+
+/** True when `key` names a call that ended within the late-report window (`≤`). */
+function isLate(s: MetricsState, key: string, at: number): boolean {
+  const end = s.lateKeys.get(key);
+  return end !== undefined && at - end <= s.config.lateReportSeconds * 1000;
+}
+
 function endCall(s: MetricsState, c: CallRecord, at: number, ev: AcdEvent): void {
   closeHold(s, c, at);
   if (c.direction === 'inbound') {
     if (c.answeredAt !== undefined) {
       const d = at - c.talkMark;
-      if (d > 0) s.handleTalkMs += d;
+      if (d > 0) {
+        s.handleTalkMs += d;
+        if (c.answeredGroup !== undefined) groupRecord(s, c.answeredGroup).handleTalkMs += d;
+      }
     } else {
+      const g = c.group === undefined ? undefined : groupRecord(s, c.group);
       // an inbound call that ends unanswered is abandoned
+      const short = at - c.createdAt <= s.config.shortAbandonSeconds * 1000;
       s.totalAbandonedCalls++;
-      if (at - c.createdAt <= s.config.shortAbandonSeconds * 1000) s.shortAbandons++;
-      if (c.group !== undefined) groupRecord(s, c.group).abandoned++;
+      if (short) s.shortAbandons++;
+      if (g !== undefined) {
+        g.abandoned++;
+        if (short) g.shortAbandons++;
+      }
     }
   }
   forget(s, c);
+  rememberEnded(s, c, at);
   if (c.direction !== 'internal') emit(s, 'callDisconnected', ev, callEntity(c));
 }
 
@@ -397,34 +451,59 @@ function stationParty(p: Party | undefined): string | undefined {
 
 /**
  * The open call an event names: by callRefId; else (no callRefId) the open call on its trunk, then the open
- * call ringing at or connected to its station (`ringingOnly`: ringing only, for 43). An event with a
- * callRefId that no open call has matches only a call its trunk created without one (`co:<n>`).
+ * call ringing at or connected to its station. An event with a callRefId that no open call has matches only a
+ * call its trunk created without one (`co:<n>`). A late report (§2) matches nothing: a callRefId, or (without
+ * one) a trunk with no open call, that names a call ended within the window.
  */
-function matchCall(s: MetricsState, ev: AcdEvent, ringingOnly = false): CallRecord | undefined {
+function matchCall(s: MetricsState, ev: AcdEvent): CallRecord | undefined {
   const id = ev.callRefId;
+  const at = ev.at;
   if (id !== undefined) {
-    const c = s.calls.get(String(id));
+    const key = String(id);
+    const c = s.calls.get(key);
     if (c !== undefined) return c;
+    if (isLate(s, key, at)) return undefined;
   }
   const trunk = trunkOf(ev);
   if (trunk !== undefined) {
     const c = s.callByTrunk.get(trunk);
     if (c !== undefined && (id === undefined || c.key.startsWith('co:'))) return c;
+    if (id === undefined && isLate(s, `co:${trunk}`, at)) return undefined;
   }
   if (id !== undefined) return undefined;
-  return callAtStation(s, stationParty(ev.source), ringingOnly) ?? callAtStation(s, stationParty(ev.dest), ringingOnly);
+  return callAtStation(s, stationParty(ev.source)) ?? callAtStation(s, stationParty(ev.dest));
 }
 
-/** The open call ringing at (or, unless `ringingOnly`, connected to) a station. */
-function callAtStation(s: MetricsState, n: string | undefined, ringingOnly: boolean): CallRecord | undefined {
+/** The open call ringing at or connected to a station (the latest). */
+function callAtStation(s: MetricsState, n: string | undefined): CallRecord | undefined {
   if (n === undefined) return undefined;
-  if (!ringingOnly) {
-    const c = s.callByStation.get(n);
-    // The index may still name a call the station no longer has (rung elsewhere, answered by another): open calls only.
-    return c !== undefined && s.calls.get(c.key) === c ? c : undefined;
+  const c = s.callByStation.get(n);
+  // The index may still name a call the station no longer has (rung elsewhere, answered by another): open calls only.
+  if (c !== undefined && s.calls.get(c.key) === c && (c.station === n || c.ringingStation === n)) return c;
+  // The index entry went with another call (an internal call that ended, a transfer): look for one still there.
+  let found: CallRecord | undefined;
+  for (const x of s.calls.values()) if (x.station === n || x.ringingStation === n) found = x;
+  if (found !== undefined) s.callByStation.set(n, found);
+  return found;
+}
+
+/**
+ * The open internal call of the stations a 43 names (§2: a 43 that names no trunk ends only such a call): the
+ * latest one involving both, else the latest involving either.
+ */
+function internalCallOf(s: MetricsState, a: string | undefined, b: string | undefined): CallRecord | undefined {
+  if (a === undefined && b === undefined) return undefined;
+  let either: CallRecord | undefined;
+  let both: CallRecord | undefined;
+  for (const c of s.calls.values()) {
+    if (c.direction !== 'internal') continue;
+    const has = (n: string | undefined): boolean => n !== undefined && (c.station === n || c.peer === n || c.ringingStation === n);
+    const hasA = has(a);
+    const hasB = has(b);
+    if (hasA && hasB) both = c;
+    else if (hasA || hasB) either = c;
   }
-  const key = s.stations.get(n)?.ringingCall;
-  return key === undefined ? undefined : s.calls.get(key);
+  return both ?? either;
 }
 
 // ---- the event handlers ----
@@ -477,6 +556,7 @@ function onEvent(s: MetricsState, ev: AcdEvent): void {
     case 15:
       if (st !== undefined && st.wrapSince === undefined) {
         st.wrapSince = at;
+        st.wrapGroup = st.handledGroup; // the wrap-up after a call is that call's group's handle time
         s.version++;
       }
       return;
@@ -526,7 +606,11 @@ function onEvent(s: MetricsState, ev: AcdEvent): void {
       onAnswer(s, ev, at, src, dst);
       return;
     case 43: {
-      const c = matchCall(s, ev, true);
+      // Matched to the open call on the trunk it names; one naming no trunk ends only an internal call of its
+      // stations, never a call ringing at or connected to them (§2). (The spec gives 43 no callRefId; one that
+      // carries it anyway is matched by it.)
+      const trunk = trunkOf(ev);
+      const c = ev.callRefId !== undefined ? matchCall(s, ev) : trunk !== undefined ? s.callByTrunk.get(trunk) : internalCallOf(s, src, dst);
       if (c !== undefined) endCall(s, c, at, ev);
       return;
     }
@@ -564,7 +648,10 @@ function onEvent(s: MetricsState, ev: AcdEvent): void {
       return;
     case 70: {
       const c = matchCall(s, ev);
-      if (c !== undefined && dst !== undefined) setStation(s, c, dst); // after 70 the call belongs to the destination
+      if (c !== undefined && dst !== undefined) {
+        setStation(s, c, dst); // after 70 the call belongs to the destination
+        if (c.direction === 'inbound' && c.group !== undefined) tracked(s, dst, at).handledGroup = c.group;
+      }
       return;
     }
     case 81:
@@ -617,6 +704,8 @@ function onSeize(s: MetricsState, ev: AcdEvent, at: number, src: string | undefi
     // outbound: station source, CO destination, once per key
     const key = ev.callRefId !== undefined ? String(ev.callRefId) : `co:${coDest}`;
     const c = s.calls.get(key);
+    // A 67 naming a call ended within the window is a late report (the final digits); a 41 always creates.
+    if (c === undefined && ev.code === 67 && isLate(s, key, at)) return;
     if (c === undefined) {
       const n = createCall(s, key, 'outbound', at);
       s.totalOutboundCalls++;
@@ -634,7 +723,11 @@ function onSeize(s: MetricsState, ev: AcdEvent, at: number, src: string | undefi
   if (ev.code === 41 && dst !== undefined && ev.callRefId !== undefined) {
     // internal (station to station): tracked for hold, counted in no total
     const key = String(ev.callRefId);
-    if (!s.calls.has(key)) setStation(s, createCall(s, key, 'internal', at), src);
+    if (!s.calls.has(key)) {
+      const c = createCall(s, key, 'internal', at);
+      c.peer = dst;
+      setStation(s, c, src);
+    }
   }
 }
 
@@ -657,9 +750,17 @@ function onAnswer(s: MetricsState, ev: AcdEvent, at: number, src: string | undef
   c.talkMark = at;
   s.totalAnsweredCalls++;
   const speed = at - c.createdAt;
+  const within = speed <= s.config.serviceLevelSeconds * 1000;
   s.speedOfAnswerMs += speed;
-  if (speed <= s.config.serviceLevelSeconds * 1000) s.answeredWithinServiceLevel++;
-  if (c.group !== undefined) groupRecord(s, c.group).answered++;
+  if (within) s.answeredWithinServiceLevel++;
+  if (c.group !== undefined) {
+    const g = groupRecord(s, c.group);
+    c.answeredGroup = c.group;
+    g.answered++;
+    g.speedOfAnswerMs += speed;
+    if (within) g.answeredWithinServiceLevel++;
+    if (c.station !== undefined) tracked(s, c.station, at).handledGroup = c.group;
+  }
   s.version++;
   emit(s, 'callAnswered', ev, callEntity(c));
 }
@@ -742,6 +843,11 @@ function reset(s: MetricsState, at: number): void {
     g.inbound = 0;
     g.answered = 0;
     g.abandoned = 0;
+    g.shortAbandons = 0;
+    g.answeredWithinServiceLevel = 0;
+    g.speedOfAnswerMs = 0;
+    g.handleTalkMs = 0;
+    g.wrapMs = 0;
   }
   s.totalInboundCalls = 0;
   s.totalAnsweredCalls = 0;
@@ -765,6 +871,7 @@ export function reduceMetrics(state: MetricsState, input: MetricsInput): Metrics
   s.lastChanges = NO_CHANGES;
   const at = input.at;
   if (at > s.at) s.at = at;
+  if (s.lateKeys.size > 0 && at - s.latePrunedAt >= 1000) pruneLate(s, at);
   if ('kind' in input) {
     if (input.kind === 'reset') reset(s, at);
     else sweepExpired(s, at);

@@ -108,6 +108,7 @@ export const RECORD_FIELDS = {
   number: 'key', heldOut: 'not shown', inService: 'row', busy: 'row', ringingCall: 'row', dnd: 'row', forward: 'row',
   wrapSince: 'row', serviceMark: 'row', idleMs: 'row', busyMs: 'row', wrapMs: 'row', groups: 'row', agentId: 'row',
   available: 'row', agentMark: 'row', loggedInMs: 'row', availMs: 'row', unavailMs: 'row', supervisorOf: 'row',
+  handledGroup: 'not shown', wrapGroup: 'not shown',
 } as const satisfies Record<keyof StationRecord, 'key' | 'row' | 'not shown'>;
 
 /** The cached row of this station when still valid at `at`. */
@@ -177,8 +178,14 @@ function rowOf(memo: SummaryMemo | undefined, i: number, st: StationRecord, at: 
   return c;
 }
 
-// The ratio formulas of metrics.md §3, shared with the multi-site combination (src/multi/combine.ts), which
-// recomputes them from summed parts. (The means are not shared: their units and rounding order differ.)
+// The ratio formulas of metrics.md §3, shared with every combination of summaries (many sites, many periods:
+// parts.ts), which recomputes them from summed raw parts. Each takes whole counts or whole milliseconds, so a
+// combination computes exactly what one summary of all the calls would.
+
+/** A mean in seconds (3 decimals) of `totalMs` over `n` calls; 0 while `n` is 0 (ASA, AHT). */
+export function meanSeconds(totalMs: number, n: number): number {
+  return n === 0 ? 0 : round(totalMs / n / 1000, 3);
+}
 
 /** The divisor of `serviceLevel`: answered + abandoned − short abandons. */
 export function serviceLevelDivisor(answered: number, abandoned: number, shortAbandons: number): number {
@@ -190,9 +197,9 @@ export function serviceLevelOf(answeredWithin: number, divisor: number): number 
   return divisor <= 0 ? null : answeredWithin / divisor;
 }
 
-/** `abandonRate`: abandoned / inbound, 0 with no inbound call. */
-export function abandonRateOf(abandoned: number, inbound: number): number {
-  return inbound === 0 ? 0 : abandoned / inbound;
+/** `abandonRate`: abandoned / inbound; null while inbound is 0 (it can exceed 1 just after a reset). */
+export function abandonRateOf(abandoned: number, inbound: number): number | null {
+  return inbound === 0 ? null : abandoned / inbound;
 }
 
 /**
@@ -210,8 +217,16 @@ export function summarize(state: MetricsState, at: number, memo?: SummaryMemo): 
   let agentsAvailable = 0;
   let agentsOnWrap = 0;
   const stations: StationSummary[] = [];
+  // Open talk and wrap-up of each group's calls (its handle time so far); created only when there is some.
+  let openByGroup: Map<string, number> | undefined;
+  const addOpen = (g: string, ms: number): void => {
+    if (ms <= 0) return;
+    openByGroup ??= new Map();
+    openByGroup.set(g, (openByGroup.get(g) ?? 0) + ms);
+  };
   let i = 0;
   for (const st of s.stations.values()) {
+    if (st.wrapSince !== undefined && st.wrapGroup !== undefined) addOpen(st.wrapGroup, openMs(at, st.wrapSince));
     const { row, times: t } = rowOf(memo, i++, st, at);
     idle += t.idle;
     busy += t.busy;
@@ -232,7 +247,11 @@ export function summarize(state: MetricsState, at: number, memo?: SummaryMemo): 
   const queueByGroup = new Map<string, { count: number; oldest: number }>();
   for (const c of s.calls.values()) {
     if (c.holdSince !== undefined) hold += openMs(at, c.holdSince);
-    if (c.direction === 'inbound' && c.answeredAt !== undefined) talk += openMs(at, c.talkMark);
+    if (c.direction === 'inbound' && c.answeredAt !== undefined) {
+      const open = openMs(at, c.talkMark);
+      talk += open;
+      if (c.answeredGroup !== undefined) addOpen(c.answeredGroup, open);
+    }
     if (c.queueGroup !== undefined) {
       if (c.queuedAt < oldestQueued) oldestQueued = c.queuedAt;
       const q = queueByGroup.get(c.queueGroup);
@@ -255,6 +274,8 @@ export function summarize(state: MetricsState, at: number, memo?: SummaryMemo): 
       if (st.wrapSince !== undefined) gWrap++;
     }
     const q = queueByGroup.get(g.group);
+    const handleMs = Math.round(g.handleTalkMs + g.wrapMs + (openByGroup?.get(g.group) ?? 0));
+    const soaMs = Math.round(g.speedOfAnswerMs);
     const row: GroupSummary = {
       group: g.group,
       agentsLoggedIn: g.agents.size,
@@ -267,11 +288,22 @@ export function summarize(state: MetricsState, at: number, memo?: SummaryMemo): 
       totalInboundCalls: g.inbound,
       totalAnsweredCalls: g.answered,
       totalAbandonedCalls: g.abandoned,
+      shortAbandons: g.shortAbandons,
+      answeredWithinServiceLevel: g.answeredWithinServiceLevel,
+      speedOfAnswerSeconds: secs(soaMs),
+      handleSeconds: secs(handleMs),
+      averageSpeedOfAnswer: meanSeconds(soaMs, g.answered),
+      averageHandleTime: meanSeconds(handleMs, g.answered),
+      abandonRate: abandonRateOf(g.abandoned, g.inbound),
+      serviceLevel: serviceLevelOf(g.answeredWithinServiceLevel, serviceLevelDivisor(g.answered, g.abandoned, g.shortAbandons)),
     };
     groups.push(row);
   }
 
   const answered = s.totalAnsweredCalls;
+  // The raw parts in whole ms, so the means here and in any combination (parts.ts) are the same quotient.
+  const soaMs = Math.round(s.speedOfAnswerMs);
+  const handleMs = Math.round(talk + wrap);
   return {
     stationsConnected: s.stationsConnected,
     agentsLoggedIn: s.agentsLoggedIn,
@@ -293,8 +325,11 @@ export function summarize(state: MetricsState, at: number, memo?: SummaryMemo): 
     agentsAvailable,
     agentsUnavailable: s.agentsLoggedIn - agentsAvailable,
     agentsOnWrap,
-    averageSpeedOfAnswer: answered === 0 ? 0 : round(s.speedOfAnswerMs / answered / 1000, 3),
-    averageHandleTime: answered === 0 ? 0 : round((talk + wrap) / answered / 1000, 3),
+    answeredWithinServiceLevel: s.answeredWithinServiceLevel,
+    speedOfAnswerSeconds: secs(soaMs),
+    handleSeconds: secs(handleMs),
+    averageSpeedOfAnswer: meanSeconds(soaMs, answered),
+    averageHandleTime: meanSeconds(handleMs, answered),
     abandonRate: abandonRateOf(s.totalAbandonedCalls, s.totalInboundCalls),
     shortAbandons: s.shortAbandons,
     serviceLevel: serviceLevelOf(s.answeredWithinServiceLevel, serviceLevelDivisor(answered, s.totalAbandonedCalls, s.shortAbandons)),
@@ -315,13 +350,15 @@ const SUMMARY_FIELDS = {
   stationsConnected: 1, agentsLoggedIn: 1, totalInboundCalls: 1, totalAnsweredCalls: 1, totalAbandonedCalls: 1,
   totalOutboundCalls: 1, totalLoggedInTime: 1, totalAvailTime: 1, totalUnavailTime: 1, totalIdleTime: 1,
   totalBusyTime: 1, totalHoldTime: 1, totalWrapTime: 1, activeCalls: 1, callsInQueue: 1, longestWaitTime: 1,
-  busyStations: 1, agentsAvailable: 1, agentsUnavailable: 1, agentsOnWrap: 1, averageSpeedOfAnswer: 1,
-  averageHandleTime: 1, abandonRate: 1, shortAbandons: 1, serviceLevel: 1, expiredCalls: 1, periodStart: 1,
-  groups: 1, stations: 1,
+  busyStations: 1, agentsAvailable: 1, agentsUnavailable: 1, agentsOnWrap: 1, answeredWithinServiceLevel: 1,
+  speedOfAnswerSeconds: 1, handleSeconds: 1, averageSpeedOfAnswer: 1, averageHandleTime: 1, abandonRate: 1,
+  shortAbandons: 1, serviceLevel: 1, expiredCalls: 1, periodStart: 1, groups: 1, stations: 1,
 } as const satisfies Record<Exclude<keyof AcdSummary, 'at'>, 1>;
 const GROUP_FIELDS = {
   group: 1, agentsLoggedIn: 1, agentsAvailable: 1, agentsUnavailable: 1, agentsOnWrap: 1, supervisors: 1,
   callsInQueue: 1, longestWaitTime: 1, totalInboundCalls: 1, totalAnsweredCalls: 1, totalAbandonedCalls: 1,
+  shortAbandons: 1, answeredWithinServiceLevel: 1, speedOfAnswerSeconds: 1, handleSeconds: 1, averageSpeedOfAnswer: 1,
+  averageHandleTime: 1, abandonRate: 1, serviceLevel: 1,
 } as const satisfies Record<keyof GroupSummary, 1>;
 const STATION_FIELDS = {
   station: 1, state: 1, inService: 1, busy: 1, ringing: 1, dnd: 1, forward: 1, wrap: 1, agentId: 1, agentGroups: 1,
@@ -342,7 +379,11 @@ function sameGroup(a: GroupSummary, b: GroupSummary): boolean {
     a.group === b.group && a.agentsLoggedIn === b.agentsLoggedIn && a.agentsAvailable === b.agentsAvailable &&
     a.agentsUnavailable === b.agentsUnavailable && a.agentsOnWrap === b.agentsOnWrap && a.supervisors === b.supervisors &&
     a.callsInQueue === b.callsInQueue && a.longestWaitTime === b.longestWaitTime && a.totalInboundCalls === b.totalInboundCalls &&
-    a.totalAnsweredCalls === b.totalAnsweredCalls && a.totalAbandonedCalls === b.totalAbandonedCalls
+    a.totalAnsweredCalls === b.totalAnsweredCalls && a.totalAbandonedCalls === b.totalAbandonedCalls &&
+    a.shortAbandons === b.shortAbandons && a.answeredWithinServiceLevel === b.answeredWithinServiceLevel &&
+    a.speedOfAnswerSeconds === b.speedOfAnswerSeconds && a.handleSeconds === b.handleSeconds &&
+    a.averageSpeedOfAnswer === b.averageSpeedOfAnswer && a.averageHandleTime === b.averageHandleTime &&
+    a.abandonRate === b.abandonRate && a.serviceLevel === b.serviceLevel
   );
 }
 
@@ -374,7 +415,8 @@ export function sameFigures(a: AcdSummary, b: AcdSummary): boolean {
     a.totalHoldTime === b.totalHoldTime && a.totalWrapTime === b.totalWrapTime && a.activeCalls === b.activeCalls &&
     a.callsInQueue === b.callsInQueue && a.longestWaitTime === b.longestWaitTime && a.busyStations === b.busyStations &&
     a.agentsAvailable === b.agentsAvailable && a.agentsUnavailable === b.agentsUnavailable && a.agentsOnWrap === b.agentsOnWrap &&
-    a.averageSpeedOfAnswer === b.averageSpeedOfAnswer && a.averageHandleTime === b.averageHandleTime &&
+    a.answeredWithinServiceLevel === b.answeredWithinServiceLevel && a.speedOfAnswerSeconds === b.speedOfAnswerSeconds &&
+    a.handleSeconds === b.handleSeconds && a.averageSpeedOfAnswer === b.averageSpeedOfAnswer && a.averageHandleTime === b.averageHandleTime &&
     a.abandonRate === b.abandonRate && a.shortAbandons === b.shortAbandons && a.serviceLevel === b.serviceLevel &&
     a.expiredCalls === b.expiredCalls && a.periodStart === b.periodStart &&
     sameRows(a.groups, b.groups, sameGroup) && sameRows(a.stations, b.stations, sameStation)

@@ -38,6 +38,15 @@ export interface SummaryOptions {
   readonly logger?: Logger;
 }
 
+/** A summary with the input that caused it: the event, or none (the initial summary, a tick, a reset). */
+export interface SummaryUpdate {
+  readonly summary: AcdSummary;
+  /** The event after which the summary was taken; `undefined` for the initial summary, ticks and resets. */
+  readonly event: AcdEvent | undefined;
+  /** The instant of the input (the event's `at`, the tick's or the reset's); the summary's `at`. */
+  readonly at: number;
+}
+
 /** The streams of {@link createSummary}. */
 export interface SummaryStreams {
   /**
@@ -45,6 +54,8 @@ export interface SummaryStreams {
    * `tickMs` while time totals move; never two equal in a row; the latest replayed to late subscribers.
    */
   readonly summary$: Observable<AcdSummary>;
+  /** Every value of `summary$` with the input that caused it (same replay and timing as `summary$`). */
+  readonly updates$: Observable<SummaryUpdate>;
   /** The closing summary of each period, emitted before the reset that ends it (metrics.md §4). */
   readonly periods$: Observable<AcdSummary>;
   /** The transitions of metrics.md §5, in order, each with its figure after the event. */
@@ -54,7 +65,7 @@ export interface SummaryStreams {
 }
 
 type Out =
-  | { readonly kind: 'summary'; readonly summary: AcdSummary }
+  | { readonly kind: 'summary'; readonly update: SummaryUpdate }
   | { readonly kind: 'period'; readonly summary: AcdSummary }
   | { readonly kind: 'change'; readonly change: Change };
 
@@ -74,7 +85,7 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
   const cfg = options.metrics;
   const nextReset = resetClock(cfg.resetTime, cfg.timeZone);
   // The latest summary of the running core, so summary$ starts with it when another stream started the core.
-  let latest: AcdSummary | undefined;
+  let latest: SummaryUpdate | undefined;
   let current: MetricsState | undefined;
 
   const core$ = defer(() => {
@@ -110,8 +121,8 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
     return new Observable<Out>((subscriber) => {
       let last = summarize(seed.state, seed.state.at, memo);
       let lastVersion = seed.state.version;
-      latest = last;
-      subscriber.next({ kind: 'summary', summary: last });
+      latest = { summary: last, event: undefined, at: last.at };
+      subscriber.next({ kind: 'summary', update: latest });
       const sub = steps$.subscribe({
         next: (acc) => {
           const input = acc.input;
@@ -133,8 +144,8 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
             const next = summarize(state, input.at, memo);
             if (!sameFigures(next, last)) {
               last = next;
-              latest = next;
-              subscriber.next({ kind: 'summary', summary: next });
+              latest = { summary: next, event: isEvent ? input : undefined, at: input.at };
+              subscriber.next({ kind: 'summary', update: latest });
             }
           }
           for (const change of state.lastChanges) subscriber.next({ kind: 'change', change });
@@ -153,15 +164,19 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
     });
   }).pipe(share());
 
+  // summary$ and updates$: the latest of a core already running (for another stream) first, then the core's own.
+  const updates$ = defer(() => {
+    const current = latest; // set only while the core runs for another stream
+    const own$ = core$.pipe(
+      filter((o): o is Extract<Out, { kind: 'summary' }> => o.kind === 'summary'),
+      map((o) => o.update),
+    );
+    return current === undefined ? own$ : own$.pipe(startWith(current));
+  }).pipe(shareReplay({ bufferSize: 1, refCount: true }));
+
   return {
-    summary$: defer(() => {
-      const current = latest; // set only while the core runs for another stream
-      const own$ = core$.pipe(
-        filter((o): o is Extract<Out, { kind: 'summary' }> => o.kind === 'summary'),
-        map((o) => o.summary),
-      );
-      return current === undefined ? own$ : own$.pipe(startWith(current));
-    }).pipe(shareReplay({ bufferSize: 1, refCount: true })),
+    summary$: updates$.pipe(map((u) => u.summary)),
+    updates$,
     periods$: core$.pipe(
       filter((o): o is Extract<Out, { kind: 'period' }> => o.kind === 'period'),
       map((o) => o.summary),

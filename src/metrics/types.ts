@@ -39,6 +39,10 @@ export interface StationRecord {
   unavailMs: number;
   /** Groups this station supervises (23/24): tracked, not counted as agents. */
   readonly supervisorOf: Set<string>;
+  /** The group of the last inbound call this station answered or took over (its wrap-up is that group's handle time). */
+  handledGroup: string | undefined;
+  /** The group the open wrap-up interval counts for (the handled group at 15), or undefined. */
+  wrapGroup: string | undefined;
 }
 
 /** A trunk (CO line). */
@@ -60,6 +64,8 @@ export interface CallRecord {
   /** The station the call is connected to (42), or belongs to after a transfer (70). */
   station: string | undefined;
   ringingStation: string | undefined;
+  /** The other station of an internal call (the destination of its 41), for a 43 that names no trunk. */
+  peer: string | undefined;
   /** The ACD group of the call, once known (3 data1, 62, 66 data1). */
   group: string | undefined;
   /** Counted in its group's inbound total already. */
@@ -68,6 +74,8 @@ export interface CallRecord {
   queueGroup: string | undefined;
   queuedAt: number;
   answeredAt: number | undefined;
+  /** The group the answer was counted in (the call's group at its answer): its handle time goes there too. */
+  answeredGroup: string | undefined;
   /** Start of the open talk interval for the handle time (answer, or the period start after a reset). */
   talkMark: number;
   /** Start of the open hold interval (49), or undefined. */
@@ -82,6 +90,14 @@ export interface GroupRecord {
   inbound: number;
   answered: number;
   abandoned: number;
+  shortAbandons: number;
+  answeredWithinServiceLevel: number;
+  /** Σ speed of answer of the group's answered calls, ms. */
+  speedOfAnswerMs: number;
+  /** Closed talk (+hold) time of the group's answered calls, ms. */
+  handleTalkMs: number;
+  /** Closed wrap-up time that followed the group's calls, ms. */
+  wrapMs: number;
 }
 
 /** The call as a {@link Change} names it. */
@@ -155,6 +171,14 @@ export interface MetricsState {
   readonly callByTrunk: Map<string, CallRecord>;
   /** Open call ringing at or connected to each station (the latest). */
   readonly callByStation: Map<string, CallRecord>;
+  /**
+   * Keys of ended calls (`callRefId`, `co:<trunk>`, and `co:<trunk>` of each ended call's trunk) → end instant, for
+   * `metrics.lateReportSeconds` (§2 late reports). In end order; entries past the window are dropped as time moves,
+   * so its size is bounded by the calls that end within one window.
+   */
+  readonly lateKeys: Map<string, number>;
+  /** When `lateKeys` was last pruned (pruned at most once a second; `isLate` compares exact instants). */
+  latePrunedAt: number;
   readonly groups: Map<string, GroupRecord>;
   // Live counters (kept in step with the records so figures are O(1)).
   stationsConnected: number;
@@ -201,6 +225,21 @@ export interface GroupSummary {
   readonly totalInboundCalls: number;
   readonly totalAnsweredCalls: number;
   readonly totalAbandonedCalls: number;
+  readonly shortAbandons: number;
+  /** Raw part: the group's calls answered within `metrics.serviceLevelSeconds`. */
+  readonly answeredWithinServiceLevel: number;
+  /** Raw part: Σ speed of answer of the group's answered calls, seconds (3 decimals). */
+  readonly speedOfAnswerSeconds: number;
+  /** Raw part: talk of the group's answered calls (answer to end, hold included) plus the wrap-up after them, seconds. */
+  readonly handleSeconds: number;
+  /** speedOfAnswerSeconds / answered, seconds (0 when none). */
+  readonly averageSpeedOfAnswer: number;
+  /** handleSeconds / answered, seconds (0 when none). */
+  readonly averageHandleTime: number;
+  /** abandoned / inbound; null while inbound is 0. */
+  readonly abandonRate: number | null;
+  /** answeredWithinServiceLevel / (answered + abandoned − short abandons); null while the divisor is 0. */
+  readonly serviceLevel: number | null;
 }
 
 /** Per-station figures. Times are seconds of the current period, open intervals included. */
@@ -252,12 +291,21 @@ export interface AcdSummary {
   readonly agentsUnavailable: number;
   /** Logged-in agents in wrap-up. */
   readonly agentsOnWrap: number;
-  /** Mean of (answeredAt − createdAt) over this period's answered calls, seconds (0 when none). */
+  /** Raw part of the ratios: calls answered within `metrics.serviceLevelSeconds` this period. */
+  readonly answeredWithinServiceLevel: number;
+  /** Raw part: Σ (answeredAt − createdAt) over this period's answered calls, seconds (3 decimals). */
+  readonly speedOfAnswerSeconds: number;
+  /** Raw part: talk of answered calls (answer to end, hold included) plus wrap time, seconds (3 decimals). */
+  readonly handleSeconds: number;
+  /** speedOfAnswerSeconds / answered calls, seconds (0 when none). */
   readonly averageSpeedOfAnswer: number;
-  /** (talk + hold of answered calls + wrap time) / answered calls, seconds (0 when none). */
+  /** handleSeconds / answered calls, seconds (0 when none). */
   readonly averageHandleTime: number;
-  /** abandoned / inbound (0 when no inbound call), unrounded. */
-  readonly abandonRate: number;
+  /**
+   * abandoned / inbound, unrounded; null while inbound is 0. A call created before a reset and abandoned after it
+   * counts in the new period's abandoned, so it can exceed 1 just after a reset.
+   */
+  readonly abandonRate: number | null;
   /** Abandoned within `metrics.shortAbandonSeconds` of creation. */
   readonly shortAbandons: number;
   /** answered within `metrics.serviceLevelSeconds` / (answered + abandoned − short abandons), unrounded; null while the divisor is 0. */

@@ -1,11 +1,11 @@
 // The derived streams of MultiSiteStreams (summaries$, summary$, overall$), built the same way over in-process
 // clients and over JetStream.
 
-import { ReplaySubject, Subject, filter, map, scan, share, takeUntil, type Observable } from 'rxjs';
+import { EMPTY, ReplaySubject, Subject, filter, map, mergeMap, of, scan, share, takeUntil, type Observable } from 'rxjs';
 import type { AcdSummary } from '../metrics/types.js';
 import type { ConnectionState } from '../socket/types.js';
 import { combineSummaries, overallConnection } from './combine.js';
-import type { MultiSiteStats, MultiSiteStreams, MultiSiteSummary, SiteConnectionState, SiteEvent, SiteSummary } from './types.js';
+import type { MultiSitePeriod, MultiSiteStats, MultiSiteStreams, MultiSiteSummary, SiteConnectionState, SiteEvent, SiteSummary } from './types.js';
 
 /** The streams derived from the per-site summaries and connection states. */
 export interface DerivedStreams {
@@ -44,11 +44,35 @@ export function deriveStreams(siteIds: readonly string[], siteSummary$: Observab
   return { sites$, summaries$, summary$: onDemand(summaries$.pipe(map((s) => s.combined))), overall$ };
 }
 
+/**
+ * The periods of many sites: each site's closings queue up, and once every site has one a round goes out with
+ * the oldest of each and their combination (ratios from summed parts). A site that never resets (stopped) holds
+ * the rounds back; its own closings still go out on `sitePeriod$`.
+ */
+export function periodRounds(siteIds: readonly string[], sitePeriod$: Observable<SiteSummary>): Observable<MultiSitePeriod> {
+  return sitePeriod$.pipe(
+    scan(
+      (acc: { queues: ReadonlyMap<string, readonly SiteSummary[]>; out: MultiSitePeriod | undefined }, p) => {
+        if (!siteIds.includes(p.siteId)) return { queues: acc.queues, out: undefined };
+        const queues = new Map(acc.queues).set(p.siteId, [...(acc.queues.get(p.siteId) ?? []), p]);
+        if (!siteIds.every((id) => (queues.get(id)?.length ?? 0) > 0)) return { queues, out: undefined };
+        const heads = siteIds.map((id) => (queues.get(id) ?? [])[0] as SiteSummary);
+        for (const id of siteIds) queues.set(id, (queues.get(id) ?? []).slice(1));
+        return { queues, out: { sites: Object.fromEntries(heads.map((h) => [h.siteId, h])), combined: combineSummaries(heads) } };
+      },
+      { queues: new Map<string, readonly SiteSummary[]>(), out: undefined },
+    ),
+    mergeMap((acc) => (acc.out === undefined ? EMPTY : of(acc.out))),
+  );
+}
+
 /** The per-site sources of {@link assembleMultiSite}. */
 export interface MultiSiteSources {
   readonly events$: Observable<SiteEvent>;
   readonly connection$: Observable<SiteConnectionState>;
   readonly siteSummary$: Observable<SiteSummary>;
+  /** The closing summary of each site's period (none: a source that carries no periods). */
+  readonly sitePeriod$?: Observable<SiteSummary>;
   readonly stats: () => MultiSiteStats;
   /** Stops the sources; the streams complete once it has settled. */
   readonly stop: () => Promise<void>;
@@ -64,6 +88,7 @@ export function assembleMultiSite(siteIds: readonly string[], sources: MultiSite
   const events$ = sources.events$.pipe(takeUntil(closed$));
   const connection$ = sources.connection$.pipe(takeUntil(closed$));
   const siteSummary$ = sources.siteSummary$.pipe(takeUntil(closed$));
+  const sitePeriod$ = (sources.sitePeriod$ ?? EMPTY).pipe(takeUntil(closed$), share());
   const derived = deriveStreams(siteIds, siteSummary$, connection$);
   const root = derived.sites$.subscribe();
   root.add(derived.overall$.subscribe());
@@ -75,6 +100,8 @@ export function assembleMultiSite(siteIds: readonly string[], sources: MultiSite
     siteSummary$,
     summaries$: derived.summaries$,
     summary$: derived.summary$,
+    sitePeriod$,
+    periods$: periodRounds(siteIds, sitePeriod$).pipe(share()),
     overall$: derived.overall$,
     stats: sources.stats,
     close: () => {

@@ -1,42 +1,25 @@
 // The combined summary of many sites (metrics.md §3 applied across PBXs): counts and time totals are summed;
-// ratios and means are recomputed from their parts, never averaged:
+// ratios and means are recomputed from the summed raw parts every summary carries, never averaged:
 //
-//   serviceLevel        = Σ answeredWithin / Σ (answered + abandoned − shortAbandons)
-//   abandonRate         = Σ abandoned / Σ inbound
-//   averageSpeedOfAnswer = Σ (ASA × answered) / Σ answered        (likewise averageHandleTime)
-//   longestWaitTime     = max
+//   serviceLevel         = Σ answeredWithinServiceLevel / Σ (answered + abandoned − shortAbandons)
+//   abandonRate          = Σ abandoned / Σ inbound
+//   averageSpeedOfAnswer = Σ speedOfAnswerSeconds / Σ answered      (likewise averageHandleTime, handleSeconds)
+//   longestWaitTime      = max
 //
-// AcdSummary carries the ratios, not their numerators, so the parts are derived from it (`summaryParts`):
-// `answeredWithin = round(serviceLevel × divisor)` is exact (serviceLevel is an unrounded quotient of two
-// integers, and the divisor is carried exactly); ASA and AHT are rounded to 1 ms, so `ASA × answered` is the
-// site's total within answered × 0.5 ms, and the combined mean within 0.5 ms before its own rounding.
+// The parts are whole counts and whole milliseconds (src/metrics/combine.ts), so the combination is exactly the
+// summary one PBX with all the sites' calls would have computed.
 
 import type { AcdSummary, GroupSummary, StationSummary } from '../metrics/types.js';
-import { abandonRateOf, serviceLevelDivisor, serviceLevelOf } from '../metrics/summarize.js';
+import { NO_PARTS, addParts, emptySummary, partsOf, ratiosOf, type RatioParts } from '../metrics/combine.js';
 import type { ConnectionState } from '../socket/types.js';
 import type { SiteConnectionState, SiteSummary } from './types.js';
 
-/** The numerators and divisors behind a summary's ratios. */
-export interface SummaryParts {
-  /** Answered within `metrics.serviceLevelSeconds` (exact). */
-  readonly answeredWithin: number;
-  /** answered + abandoned − shortAbandons (exact). */
-  readonly serviceLevelDivisor: number;
-  /** Σ speed of answer, seconds (to answered × 0.5 ms). */
-  readonly speedOfAnswerTotal: number;
-  /** Σ handle time, seconds (to answered × 0.5 ms). */
-  readonly handleTimeTotal: number;
-}
+/** The numerators and divisors behind a summary's ratios (its raw parts, in whole counts and ms). */
+export type SummaryParts = RatioParts;
 
-/** The parts of one summary's ratios (see the file comment for their exactness). */
+/** The raw parts of one summary's ratios. */
 export function summaryParts(s: AcdSummary): SummaryParts {
-  const divisor = serviceLevelDivisor(s.totalAnsweredCalls, s.totalAbandonedCalls, s.shortAbandons);
-  return {
-    answeredWithin: s.serviceLevel === null || divisor <= 0 ? 0 : Math.round(s.serviceLevel * divisor),
-    serviceLevelDivisor: divisor,
-    speedOfAnswerTotal: s.averageSpeedOfAnswer * s.totalAnsweredCalls,
-    handleTimeTotal: s.averageHandleTime * s.totalAnsweredCalls,
-  };
+  return partsOf(s);
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
@@ -78,14 +61,12 @@ type Summed = (typeof SUMMED)[number] | (typeof SUMMED_TIMES)[number];
 /**
  * Combines the latest summaries of many sites into one (see the file comment). Groups and stations are kept,
  * keyed `siteId:number`. `periodStart` is the earliest, `at` the latest of the parts. With no site, every figure
- * is 0 (`serviceLevel` null).
+ * is 0 (`serviceLevel` and `abandonRate` null).
  */
 export function combineSummaries(sites: readonly SiteSummary[]): AcdSummary {
+  if (sites.length === 0) return emptySummary();
   const sums = Object.fromEntries([...SUMMED, ...SUMMED_TIMES].map((k) => [k, 0])) as Record<Summed, number>;
-  let answeredWithin = 0;
-  let slDivisor = 0;
-  let soa = 0;
-  let handle = 0;
+  let parts = NO_PARTS;
   let longestWaitTime = 0;
   let periodStart = Infinity;
   let at = -Infinity;
@@ -94,31 +75,15 @@ export function combineSummaries(sites: readonly SiteSummary[]): AcdSummary {
   for (const s of sites) {
     for (const k of SUMMED) sums[k] += s[k];
     for (const k of SUMMED_TIMES) sums[k] += s[k];
-    const p = summaryParts(s);
-    answeredWithin += p.answeredWithin;
-    slDivisor += p.serviceLevelDivisor;
-    soa += p.speedOfAnswerTotal;
-    handle += p.handleTimeTotal;
+    parts = addParts(parts, partsOf(s));
     longestWaitTime = Math.max(longestWaitTime, s.longestWaitTime);
     periodStart = Math.min(periodStart, s.periodStart);
     at = Math.max(at, s.at);
-    for (const g of s.groups) groups.push({ ...g, group: siteKey(s.siteId, g.group) });
+    for (const g of s.groups) groups.push({ ...g, ...ratiosOf(partsOf(g)), group: siteKey(s.siteId, g.group) });
     for (const st of s.stations) stations.push({ ...st, station: siteKey(s.siteId, st.station), agentGroups: st.agentGroups.map((g) => siteKey(s.siteId, g)), supervisorOf: st.supervisorOf.map((g) => siteKey(s.siteId, g)) });
   }
   for (const k of SUMMED_TIMES) sums[k] = round3(sums[k]);
-  const answered = sums.totalAnsweredCalls;
-  return {
-    ...sums,
-    longestWaitTime,
-    averageSpeedOfAnswer: answered === 0 ? 0 : round3(soa / answered),
-    averageHandleTime: answered === 0 ? 0 : round3(handle / answered),
-    abandonRate: abandonRateOf(sums.totalAbandonedCalls, sums.totalInboundCalls),
-    serviceLevel: serviceLevelOf(answeredWithin, slDivisor),
-    periodStart: sites.length === 0 ? 0 : periodStart,
-    at: sites.length === 0 ? 0 : at,
-    groups,
-    stations,
-  };
+  return { ...sums, longestWaitTime, ...ratiosOf(parts), periodStart, at, groups, stations };
 }
 
 /**

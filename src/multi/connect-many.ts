@@ -90,10 +90,12 @@ export function connectMany(sites: readonly SiteInput<ConnectInput>[], deps: Con
     }),
   );
   const siteSummary$: Observable<SiteSummary> = each((c) => c.summary$);
+  const sitePeriod$: Observable<SiteSummary> = each((c) => c.periods$);
   const streams = assembleMultiSite(siteIds, {
     events$,
     connection$,
     siteSummary$,
+    sitePeriod$,
     stats: (): MultiSiteStats => {
       const out: Record<string, SiteStats> = {};
       for (const [id, c] of clients) {

@@ -24,6 +24,17 @@ export interface MultiSiteSummary {
   readonly combined: AcdSummary;
 }
 
+/**
+ * One closed period of every site and their combination: emitted once each site has closed a period since the
+ * previous one (sites resetting at the same instant give one value per reset; sites in other zones, one per day).
+ */
+export interface MultiSitePeriod {
+  /** The closing summary of each site's period. */
+  readonly sites: Readonly<Record<string, SiteSummary>>;
+  /** Their combination (see `combineSummaries`): the day of all the sites, ratios from summed parts. */
+  readonly combined: AcdSummary;
+}
+
 /** Counters of a multi-site source, per site. */
 export interface MultiSiteStats {
   readonly sites: Readonly<Record<string, SiteStats>>;
@@ -63,6 +74,10 @@ export interface MultiSiteStreams {
   readonly summaries$: Observable<MultiSiteSummary>;
   /** The combined summary alone (what a wallboard over all sites shows). Replays the latest. */
   readonly summary$: Observable<AcdSummary>;
+  /** The closing summary of each site's period, just before its daily reset (metrics.md §4). Hot, no replay. */
+  readonly sitePeriod$: Observable<SiteSummary>;
+  /** One closed period of every site, with their combination (see {@link MultiSitePeriod}). Hot, no replay. */
+  readonly periods$: Observable<MultiSitePeriod>;
   /** The overall connection state of all sites (see `overallConnection`), for a health check. Replays the latest. */
   readonly overall$: Observable<ConnectionState>;
   /** A snapshot of the counters. */

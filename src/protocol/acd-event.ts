@@ -36,15 +36,62 @@ export interface AcdEvent {
   readonly data2: string;
 }
 
-/** Why a frame did not decode into an event. Stable strings: they label counters and logs. */
-export type DecodeErrorReason =
+/**
+ * Why a frame did not decode into an event. Stable strings: they label counters and logs.
+ *
+ * In the order they are checked: `too-large` (byte length over the limit, before parsing), `not-text` (a binary
+ * frame), `invalid-utf8` (a text frame whose bytes are not UTF-8), `not-json`, `not-object` (JSON, but not an
+ * object: an array, a string, a number, null), `prototype-key` (an own `__proto__`, `constructor` or `prototype`
+ * key in the envelope or in an ACD event's `data`), `too-deep` (an envelope that does not decode and nests deeper
+ * than {@link MAX_ENVELOPE_DEPTH} levels), `no-event` (an object without an `event` key), `event-not-string`
+ * (`event` is a number, null, a list, an object…), `unknown-event` (`event` is a string naming no kind of the Web
+ * API), `bad-shape` (`data` is not an object, or a field of an ACD event has a type no PBX sends),
+ * `no-event-code` (`data.eventCode` missing or blank), `bad-event-code` (`data.eventCode` is not a non-negative
+ * integer or a numeric string).
+ *
+ * `other-event` is not a fault: a well-formed envelope of another kind (`call`, `smdr`, `presence`), which other
+ * boxes decode; the ACD pipeline counts it as filtered (`not-acd`), never as malformed.
+ */
+export type DecodeErrorReason = MalformedReason | 'other-event';
+
+/** Every {@link DecodeErrorReason} that marks a frame as malformed (all of them but `other-event`). */
+export type MalformedReason =
   | 'too-large'
   | 'not-text'
+  | 'invalid-utf8'
   | 'not-json'
   | 'not-object'
-  | 'other-event'
+  | 'prototype-key'
+  | 'too-deep'
+  | 'no-event'
+  | 'event-not-string'
+  | 'unknown-event'
+  | 'bad-shape'
   | 'no-event-code'
-  | 'bad-shape';
+  | 'bad-event-code';
+
+/** The malformed reasons, in the order the decoder checks them (labels of `stats().malformedByReason`). */
+export const MALFORMED_REASONS: readonly MalformedReason[] = [
+  'too-large',
+  'not-text',
+  'invalid-utf8',
+  'not-json',
+  'not-object',
+  'prototype-key',
+  'too-deep',
+  'no-event',
+  'event-not-string',
+  'unknown-event',
+  'bad-shape',
+  'no-event-code',
+  'bad-event-code',
+];
+
+/** Nesting deeper than this (an object or list in an object …) makes an envelope that does not decode `too-deep`. */
+export const MAX_ENVELOPE_DEPTH = 16;
+
+/** The envelope kinds of the Web API besides `acd` (ipecs-webapi.md §2.3, §7.4, A-12): filtered, never malformed. */
+export const OTHER_EVENT_KINDS: readonly string[] = ['call', 'smdr', 'presence'];
 
 /** A frame that did not decode. A value, never thrown: it flows to `errors$` and is counted. */
 export interface DecodeError {

@@ -10,9 +10,10 @@
 // `sourceType` in any case. Everything else is a DecodeError with a stable reason.
 //
 // Prototype safety: JSON.parse makes `__proto__` and `constructor` own properties; this module only reads
-// known keys with `Object.hasOwn` and builds fresh objects, so parsed objects are never merged anywhere.
+// known keys with `Object.hasOwn` and builds fresh objects, so parsed objects are never merged anywhere. No PBX
+// sends such keys, so an envelope (or ACD data) carrying one is refused as `prototype-key`.
 
-import type { AcdEvent, DecodeError, DecodeErrorReason, Party, PartyType } from './acd-event.js';
+import { MAX_ENVELOPE_DEPTH, OTHER_EVENT_KINDS, type AcdEvent, type DecodeError, type DecodeErrorReason, type Party, type PartyType } from './acd-event.js';
 import { acdCodeInfo } from './catalogue.js';
 import type { PartyKind } from './catalogue.js';
 import { escapeForLog } from '../logging/escape.js';
@@ -104,12 +105,12 @@ const STRING_FIELDS = ['time', 'eventString', 'sourceType', 'sourceNumber', 'des
 /**
  * Decodes one WebSocket frame of the ACD stream (`{"event":"acd","data":{…ten fields…}}`, ipecs-webapi.md §6.2).
  *
- * Returns an {@link AcdEvent}, or a {@link DecodeError} whose `reason` is one of: `too-large` (byte length over
- * `maxFrameBytes`, checked before parsing), `not-text` (binary frame or invalid UTF-8), `not-json`, `not-object`,
- * `other-event` (`event` is not `"acd"`), `no-event-code`, `bad-shape`. Unknown codes decode with name `UNKNOWN`.
- * Never throws.
+ * Returns an {@link AcdEvent}, or a {@link DecodeError} with one of the reasons of {@link DecodeErrorReason}:
+ * `too-large` (checked on the byte length before anything else), `not-text` (binary frame), `invalid-utf8`,
+ * `not-json`, then the envelope's and the event's reasons of {@link decodeAcdMessage}. Each frame gets exactly one
+ * reason. Unknown codes decode with name `UNKNOWN`. Never throws.
  *
- * @param data the frame as `ws` delivers it (Buffer) or as text.
+ * @param data the frame as `ws` delivers it (Buffer, UTF-8 not yet checked) or as text.
  * @param isBinary `ws`'s flag: a binary frame is never an event.
  * @param at the receive time from the scheduler (`scheduler.now()`).
  * @param maxFrameBytes the size limit (config `socket.maxFrameBytes`).
@@ -127,10 +128,12 @@ export function decodeAcdFrame(data: Buffer | string, isBinary: boolean, at: num
       // TextDecoder drops a BOM from Buffers; do the same for text so both forms decode alike.
       text = data.charCodeAt(0) === 0xfeff ? data.slice(1) : data;
     } else {
+      // The one UTF-8 check of a text frame: the socket receives text frames unchecked (ws skipUTF8Validation), so
+      // a bad byte costs this frame only, not the socket.
       try {
         text = utf8.decode(data);
       } catch {
-        return fail('not-text', at, 'frame is not valid UTF-8', rawExcerpt(data, isBinary), bytes);
+        return fail('invalid-utf8', at, 'text frame is not valid UTF-8', rawExcerpt(data, isBinary), bytes);
       }
     }
     let parsed: unknown;
@@ -147,27 +150,75 @@ export function decodeAcdFrame(data: Buffer | string, isBinary: boolean, at: num
   }
 }
 
+/** Keys that name Object.prototype's machinery: never sent by a PBX, so a frame carrying one is hostile. */
+function prototypeKeyOf(o: Record<string, unknown>): string | undefined {
+  if (Object.hasOwn(o, '__proto__')) return '__proto__';
+  if (Object.hasOwn(o, 'constructor')) return 'constructor';
+  if (Object.hasOwn(o, 'prototype')) return 'prototype';
+  return undefined;
+}
+
+/** Whether `u` nests deeper than `limit` levels of objects and lists (a scalar is depth 0). Bounded recursion. */
+function deeperThan(u: unknown, limit: number): boolean {
+  if (typeof u !== 'object' || u === null) return false;
+  if (limit <= 0) return true;
+  const children: readonly unknown[] = Array.isArray(u) ? u : Object.values(u);
+  for (const c of children) if (deeperThan(c, limit - 1)) return true;
+  return false;
+}
+
+/** The envelope kind of an `event` value compared without regard to case and spacing (`" ACD "` is `acd`). */
+function kindOf(ev: string): string {
+  return ev === 'acd' ? ev : ev.trim().toLowerCase();
+}
+
 /**
  * Decodes an already parsed ACD message (the object of a frame). `text` is used only for the excerpt of an error
  * (pass `''` if unknown); `bytes` is reported in errors. Never throws for JSON-shaped input.
+ *
+ * The envelope's reasons, in order: `not-object`, `prototype-key` (in the envelope or the ACD `data`), `too-deep`
+ * (an envelope that does not decode and nests deeper than {@link MAX_ENVELOPE_DEPTH}), `no-event`,
+ * `event-not-string`, `unknown-event`, `bad-shape` (`data` not an object); a well-formed `call`, `smdr` or
+ * `presence` envelope is `other-event`. Then the event's: `no-event-code`, `bad-event-code`, `bad-shape`.
  */
 export function decodeAcdMessage(parsed: unknown, at: number, text = '', bytes = 0): AcdEvent | DecodeError {
   if (!isJsonObject(parsed)) {
     return fail('not-object', at, `expected a JSON object, found ${jsonTypeOf(parsed)}`, excerptOf(text), bytes);
   }
+  const envKey = prototypeKeyOf(parsed);
+  if (envKey !== undefined) return fail('prototype-key', at, `the envelope has an own "${envKey}" key`, excerptOf(text), bytes);
   const ev = Object.hasOwn(parsed, 'event') ? parsed['event'] : undefined;
-  if (ev !== 'acd' && !(typeof ev === 'string' && ev.trim().toLowerCase() === 'acd')) {
-    const name = typeof ev === 'string' ? `"${escapeForLog(ev, 32)}"` : jsonTypeOf(ev);
-    return fail('other-event', at, `event is ${name}, not "acd"`, excerptOf(text), bytes);
-  }
   const d = Object.hasOwn(parsed, 'data') ? parsed['data'] : undefined;
-  if (!isJsonObject(d)) {
-    return fail('bad-shape', at, `data: expected an object, found ${jsonTypeOf(d)}`, excerptOf(text), bytes);
+  const kind = typeof ev === 'string' ? kindOf(ev) : undefined;
+  if (kind === 'acd' && isJsonObject(d)) {
+    const dataKey = prototypeKeyOf(d);
+    if (dataKey !== undefined) return fail('prototype-key', at, `data has an own "${dataKey}" key`, excerptOf(text), bytes);
+    const out = decodeAcdData(d, at, text, bytes);
+    return 'kind' in out && deeperThan(parsed, MAX_ENVELOPE_DEPTH) ? tooDeep(at, text, bytes) : out;
   }
+  if (kind !== undefined && kind !== 'acd' && OTHER_EVENT_KINDS.includes(kind) && isJsonObject(d)) {
+    return fail('other-event', at, `event is "${kind}", not "acd"`, excerptOf(text), bytes);
+  }
+  // Not an envelope we know: name the most telling fault.
+  if (deeperThan(parsed, MAX_ENVELOPE_DEPTH)) return tooDeep(at, text, bytes);
+  if (ev === undefined) return fail('no-event', at, 'no "event" key', excerptOf(text), bytes);
+  if (kind === undefined) return fail('event-not-string', at, `event: expected a string, found ${jsonTypeOf(ev)}`, excerptOf(text), bytes);
+  if (kind !== 'acd' && !OTHER_EVENT_KINDS.includes(kind)) {
+    return fail('unknown-event', at, `event "${escapeForLog(kind, 32)}" is no kind of the Web API`, excerptOf(text), bytes);
+  }
+  return fail('bad-shape', at, `data: expected an object, found ${jsonTypeOf(d)}`, excerptOf(text), bytes);
+}
+
+function tooDeep(at: number, text: string, bytes: number): DecodeError {
+  return fail('too-deep', at, `nested deeper than ${MAX_ENVELOPE_DEPTH} levels`, excerptOf(text), bytes);
+}
+
+/** The event of an ACD envelope's `data` (an object without prototype keys). */
+function decodeAcdData(d: Record<string, unknown>, at: number, text: string, bytes: number): AcdEvent | DecodeError {
   const code = intField(d, 'eventCode');
   if (code === undefined) return fail('no-event-code', at, 'data.eventCode is missing or blank', excerptOf(text), bytes);
   if (code === BAD) {
-    return fail('bad-shape', at, `data.eventCode: expected an integer or numeric string, found ${jsonTypeOf(d['eventCode'])}`, excerptOf(text), bytes);
+    return fail('bad-event-code', at, `data.eventCode: expected an integer or numeric string, found ${jsonTypeOf(d['eventCode'])}`, excerptOf(text), bytes);
   }
   const callRefId = intField(d, 'callRefID');
   if (callRefId === BAD) {

@@ -21,6 +21,11 @@ export interface RetryBackoffOptions<T> {
   readonly isUp?: (value: T) => boolean;
   /** `false` rethrows the error instead of retrying (fatal errors). Default: retry everything. */
   readonly shouldRetry?: (error: unknown) => boolean;
+  /**
+   * A delay of the caller's own for this error (e.g. the floor for a re-login whose reason is known), or `undefined`
+   * for the backoff. The attempt counter goes up either way.
+   */
+  readonly delayFor?: (error: unknown, attempt: number) => number | undefined;
   /** Called once per retry, before the delay starts (for state streams and logs). */
   readonly onRetry?: (info: RetryInfo) => void;
 }
@@ -80,7 +85,7 @@ export function retryBackoff<T>(options: RetryBackoffOptions<T>): MonoTypeOperat
             const uptimeMs = upSince === undefined ? undefined : scheduler.now() - upSince;
             if (uptimeMs !== undefined && uptimeMs >= options.minUptimeMs) attempt = 0;
             attempt += 1;
-            const delayMs = backoffDelay(attempt, random(), options);
+            const delayMs = options.delayFor?.(error, attempt) ?? backoffDelay(attempt, random(), options);
             options.onRetry?.({ attempt, delayMs, error, uptimeMs });
             return timer(delayMs, scheduler);
           },

@@ -63,7 +63,7 @@ const FIGURES: readonly Figure[] = [
   ['wrap_seconds', 'Sum over stations of time in wrap-up this period, seconds.', (s) => s.totalWrapTime],
   ['average_speed_of_answer_seconds', 'Mean speed of answer of this period, seconds (ASA).', (s) => s.averageSpeedOfAnswer],
   ['average_handle_seconds', 'Mean handle time (talk + hold + wrap) per answered call this period, seconds.', (s) => s.averageHandleTime],
-  ['abandon_ratio', 'Abandoned / inbound calls this period (0 with no inbound call).', (s) => s.abandonRate],
+  ['abandon_ratio', 'Abandoned / inbound calls this period; NaN while no call came in.', (s) => s.abandonRate ?? Number.NaN],
   ['service_level_ratio', 'Answered within the service-level threshold / (answered + abandoned - short abandons); NaN while undefined.', (s) => s.serviceLevel ?? Number.NaN],
   ['period_start_timestamp_seconds', 'Start of the current period, Unix seconds.', (s) => s.periodStart / 1000],
 ];

@@ -121,8 +121,11 @@ export class HttpStatusError extends PbxError {
 
 /** No HTTP response: refused, reset, timeout, DNS. `sent` is false when no request byte can have reached the server. */
 export class NetworkError extends PbxError {
-  constructor(message: string, readonly sent: boolean, options?: { cause?: unknown }) {
+  /** The system error code when there was one (`ECONNREFUSED`, `ENOTFOUND`, `ETIMEDOUT`…). */
+  readonly networkCode: string | undefined;
+  constructor(message: string, readonly sent: boolean, options?: { cause?: unknown; networkCode?: string }) {
     super('NETWORK_ERROR', message, 'transient', options);
+    this.networkCode = options?.networkCode;
   }
 }
 
@@ -178,6 +181,13 @@ export class TlsConfigError extends PbxError {
 
 /** The WebSocket was lost or refused. `reason` maps onto `ConnectionState.closed.reason`. */
 export class SocketError extends PbxError {
+  /** The system error code behind a failed connect (`ECONNREFUSED`, `ENOTFOUND`…), when there was one. */
+  readonly networkCode: string | undefined;
+  /**
+   * The close or refusal itself says the session is gone (a 401 upgrade, an auth close code, a server going away or
+   * restarting, a close reason naming the session's end): the next attempt logs in instead of offering the token.
+   */
+  readonly sessionGone: boolean;
   constructor(
     code: 'SOCKET_CLOSED' | 'SOCKET_FORBIDDEN' | 'SOCKET_PATH_NOT_FOUND' | 'HEARTBEAT_TIMEOUT',
     message: string,
@@ -185,9 +195,11 @@ export class SocketError extends PbxError {
     readonly reason: CloseReason,
     readonly closeCode?: number,
     readonly status?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; networkCode?: string; sessionGone?: boolean },
   ) {
     super(code, message, disposition, options);
+    this.networkCode = options?.networkCode;
+    this.sessionGone = options?.sessionGone ?? status === 401;
   }
 }
 
@@ -206,4 +218,31 @@ export function isPbxError(u: unknown): u is PbxError {
 /** The disposition of any error: ours carry one; anything else (TimeoutError, socket errors) is transient. */
 export function dispositionOf(u: unknown): ErrorDisposition {
   return isPbxError(u) ? u.disposition : 'transient';
+}
+
+/**
+ * The cause of a failure in a word or two, for one log line a person reads during an outage (R24):
+ * `ECONNREFUSED`, `ENOTFOUND`, `TLS pin mismatch`, `TLS DEPTH_ZERO_SELF_SIGNED_CERT`, `HTTP 401`, `Already Login`,
+ * `close 1006`, `heartbeat timeout`, … Never carries a secret.
+ */
+export function causeOf(err: unknown): string {
+  if (err instanceof SocketError) {
+    if (err.networkCode !== undefined) return err.networkCode;
+    if (err.status !== undefined) return `HTTP ${err.status}`;
+    if (err.code === 'HEARTBEAT_TIMEOUT') return 'heartbeat timeout';
+    if (err.reason === 'handshake-timeout') return 'handshake timeout';
+    if (err.reason === 'session-expired' && err.closeCode === undefined) return 'Invalid Token';
+    if (err.closeCode !== undefined) return `close ${err.closeCode}`;
+    return err.reason;
+  }
+  if (err instanceof NetworkError) return err.networkCode ?? (err.message.endsWith('timed out') ? 'timeout' : 'network');
+  if (err instanceof TlsPinError) return 'TLS pin mismatch';
+  if (err instanceof TlsVerifyError) return `TLS ${err.tlsCode}`;
+  if (err instanceof AuthError) return `HTTP ${err.status ?? 401} (credentials)`;
+  if (err instanceof PermissionError || err instanceof HttpStatusError) return `HTTP ${err.status ?? '?'}`;
+  if (err instanceof SessionExpiredError) return 'Invalid Token';
+  if (isPbxError(err)) return err.code === 'ALREADY_LOGIN' ? 'Already Login' : err.code;
+  const code = typeof err === 'object' && err !== null && 'code' in err ? (err as { code?: unknown }).code : undefined;
+  if (typeof code === 'string') return code;
+  return err instanceof Error ? err.name : 'error';
 }

@@ -105,7 +105,8 @@ function toNetworkError(err: unknown, req: HttpRequest): Error {
   const causeCode = typeof cause === 'object' && cause !== null && 'code' in cause ? String((cause).code) : '';
   const sent = !NOT_SENT.has(causeCode) && !NOT_SENT.has(code);
   const what = code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? 'timed out' : `failed (${causeCode || code || 'network'})`;
-  return new NetworkError(`${req.method} ${redactPath(req.path)} ${what}`, sent);
+  const networkCode = what === 'timed out' ? 'ETIMEDOUT' : causeCode !== '' && causeCode !== 'undefined' ? causeCode : code !== '' ? code : undefined;
+  return new NetworkError(`${req.method} ${redactPath(req.path)} ${what}`, sent, networkCode === undefined ? undefined : { networkCode });
 }
 
 /** User ids are not secret, but keep query strings (which may carry tokens in other APIs) out of messages. */

@@ -11,6 +11,7 @@ import {
   combineLatest,
   concat,
   concatMap,
+  defaultIfEmpty,
   defer,
   EMPTY,
   exhaustMap,
@@ -23,6 +24,7 @@ import {
   of,
   retry,
   share,
+  Subject,
   switchMap,
   tap,
   throwError,
@@ -32,12 +34,13 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import type { ServerConfig, SessionConfig } from '../config/config.js';
-import type { Logger } from '../logging/logger.js';
+import type { LogFields, Logger } from '../logging/logger.js';
 import { decodeApiError, decodeLoginResponse, type LoginResponse } from '../protocol/rest.js';
 import { backoffDelay } from '../retry/retry-backoff.js';
 import {
   AlreadyLoginError,
   AuthError,
+  causeOf,
   ClientClosedError,
   HttpStatusError,
   isPbxError,
@@ -68,7 +71,10 @@ export interface SessionStats {
   readonly logins: number;
   /** Login requests sent (successful or not). */
   readonly loginAttempts: number;
+  /** Login requests that failed, "Already Login" refusals included. */
   readonly loginFailures: number;
+  /** Of those, "Already Login" refusals (they have their own window and never spend `loginBudget`). */
+  readonly alreadyLoginRefusals: number;
   readonly logouts: number;
   readonly checkConnections: number;
 }
@@ -82,6 +88,12 @@ export interface Session {
   token$(): Observable<SessionToken>;
   /** Drops the token if it is still generation `generation`; returns whether it did. Late 401s on older generations are ignored. */
   invalidate(generation: number): boolean;
+  /**
+   * The generation of every token dropped (a 401 "Invalid Token" from any REST call or check-connection, a refused
+   * upgrade, a close that says the session ended). Hot, no replay; completes on `close()`. The connection owner
+   * watches it to drop a socket whose session is gone.
+   */
+  readonly invalidated$: Observable<number>;
   /**
    * Sends a request with `Authorization: Bearer`. A 401 triggers ONE re-login (through {@link token$}) and one
    * resend; a second 401 errors with `SessionExpiredError`. Other statuses are returned as they are.
@@ -108,6 +120,9 @@ export interface SessionDeps {
   readonly random?: () => number;
 }
 
+/** Added to the longest checkConnectionTimer seen: the "Already Login" window of a client that knows the PBX's timer. */
+const ALREADY_LOGIN_MARGIN_MS = 10_000;
+
 /** A refusal with "Already Login": retried (with the token-file logout first) until `alreadyLoginGiveUpMs`. */
 class AlreadyLoginRefused extends PbxError {
   constructor() {
@@ -130,6 +145,13 @@ export function classifyLoginResponse(res: HttpResponse): E.Either<PbxError, Log
     if (/already\s*login/i.test(message) && api?.code !== 2) return E.left(new AlreadyLoginRefused());
     if (api?.code === 3 && !/invalid login/i.test(message)) {
       return E.left(new PermissionError(`login refused (401 code 3${message === '' ? '' : `: ${message}`}): licence or privilege missing`, 401, 3));
+    }
+    // A 401 that names neither bad credentials (code 2 or 4, "Invalid Login…") nor a missing body is a refusal of
+    // another kind, e.g. the three-account limit (A-39: code 99 "Maximum Number Of Logins Exceeded"): retried
+    // within loginBudget, never taken for a wrong password (which would stop the client for good).
+    const credentials = api === undefined || api.code === 2 || api.code === 4 || /invalid\s*login/i.test(message);
+    if (!credentials) {
+      return E.left(new HttpStatusError(401, api.code, `login refused (401 code ${api.code}${message === '' ? '' : `: ${message}`}); retried`));
     }
     return E.left(
       new AuthError(`login refused: invalid user id or password (401${api === undefined ? '' : ` code ${api.code}: ${message}`}); not retried`, 401, api?.code),
@@ -155,14 +177,20 @@ export function createSession(deps: SessionDeps): Session {
 
   /** The last token dropped by `invalidate` (never logged; only used for the "Already Login" logout). */
   let droppedToken: string | undefined;
+  /** The token file's token was logged out (any HTTP answer), or there was none: it is not tried again. */
+  let storedTokenDone = cfg.tokenFile === undefined;
+  /** The longest `checkConnectionTimer` (ms) a login of this session reported: how long a lost session can linger. */
+  let longestTimerMs = 0;
   let inflight: Observable<SessionToken> | undefined;
   let closed = false;
-  const attemptTimes: number[] = [];
-  const counters = { logins: 0, loginAttempts: 0, loginFailures: 0, logouts: 0, checkConnections: 0 };
+  /** Instants of the failed logins that count against `loginBudget` (not "Already Login", not a request that never left). */
+  const failureTimes: number[] = [];
+  const counters = { logins: 0, loginAttempts: 0, loginFailures: 0, alreadyLoginRefusals: 0, logouts: 0, checkConnections: 0 };
   /** The current token (`undefined` when there is none): the one place it is held; keep-alive follows it. */
   const token$$ = new BehaviorSubject<SessionToken | undefined>(undefined);
   const current = (): SessionToken | undefined => token$$.value;
   const socketOpen$$ = new BehaviorSubject<boolean>(false);
+  const invalidated$$ = new Subject<number>();
 
   const bearer = (token: string): Record<string, string> => ({ Authorization: `Bearer ${token}` });
 
@@ -178,24 +206,20 @@ export function createSession(deps: SessionDeps): Session {
   };
   const removeTokenFile = (): Promise<void> =>
     cfg.tokenFile === undefined ? Promise.resolve() : fsp.rm(cfg.tokenFile, { force: true }).catch(() => undefined);
+  const readTokenFile = (): Observable<string> =>
+    cfg.tokenFile === undefined ? of('') : from(fsp.readFile(cfg.tokenFile, 'utf8').then((t) => t.trim(), () => ''));
 
-  /** One login request. Throws the classified error; counts attempts for the budget. */
+  /** One login request. Throws the classified error; refuses to send once the budget is spent. */
   const loginOnce$ = (lastError: () => unknown): Observable<SessionToken> =>
     defer(() => {
       const now = scheduler.now();
-      while (attemptTimes.length > 0 && (attemptTimes[0] ?? 0) <= now - cfg.loginWindowMs) attemptTimes.shift();
-      if (attemptTimes.length >= cfg.loginBudget) {
+      while (failureTimes.length > 0 && (failureTimes[0] ?? 0) <= now - cfg.loginWindowMs) failureTimes.shift();
+      if (failureTimes.length >= cfg.loginBudget) {
         return throwError(() => new LoginBudgetError(cfg.loginBudget, cfg.loginWindowMs, lastError()));
       }
-      attemptTimes.push(now);
       counters.loginAttempts += 1;
       const basic = Buffer.from(`${server.userId}:${server.password}`, 'utf8').toString('base64');
       return transport({ method: 'GET', path: loginPath, headers: { Authorization: `Basic ${basic}` }, timeoutMs: cfg.requestTimeoutMs }).pipe(
-        catchError((err: unknown) => {
-          // A request that provably never left (refused, DNS) does not count against the account's budget.
-          if (err instanceof NetworkError && !err.sent) attemptTimes.pop();
-          return throwError(() => err);
-        }),
         map((res) => {
           const r = classifyLoginResponse(res);
           if (E.isLeft(r)) throw r.left;
@@ -208,76 +232,119 @@ export function createSession(deps: SessionDeps): Session {
     });
 
   /**
-   * Logs out a previous token once, to clear "Already Login" (§1.5): the token file's (previous run), else the
-   * last token this session dropped (a session the server may still hold).
+   * Logs out a previous session with its token (§1.5), bounded by `logoutTimeoutMs`; never fails. Emits whether the
+   * PBX answered 200 (that session is gone now), or nothing for no token.
    */
-  const logoutStoredToken$ = (): Observable<never> =>
-    defer(() => {
-      const file = cfg.tokenFile;
-      const stored$ = file === undefined ? of('') : from(fsp.readFile(file, 'utf8').catch(() => ''));
-      return stored$.pipe(
-        concatMap((stored) => {
-          const token = stored.trim() === '' ? (droppedToken ?? '') : stored.trim();
-          droppedToken = undefined;
-          if (token === '') return EMPTY;
-          logger.info('"Already Login": logging out the previous session with its token');
-          return transport({ method: 'POST', path: logoutPath, headers: bearer(token), timeoutMs: cfg.requestTimeoutMs }).pipe(
-            tap((res) => {
-              logger.info('previous session logout answered', { status: res.status });
+  const logoutToken$ = (token: string, what: string, onAnswered?: () => void): Observable<boolean> =>
+    token === ''
+      ? EMPTY
+      : defer(() => {
+          logger.info(`logging out ${what} with its token`);
+          return transport({ method: 'POST', path: logoutPath, headers: bearer(token), timeoutMs: cfg.logoutTimeoutMs }).pipe(
+            timeout({ first: cfg.logoutTimeoutMs, scheduler }),
+            map((res) => {
+              onAnswered?.();
+              logger.info(`${what}: logout answered`, { status: res.status });
+              return res.status === 200;
             }),
-            catchError(() => EMPTY),
+            catchError((err: unknown) => {
+              logger.debug(`${what}: logout failed`, { error: err instanceof Error ? err.message : String(err) });
+              return EMPTY;
+            }),
           );
-        }),
-        ignoreElements(),
-      );
+        });
+
+  /** With `tokenFile`: the previous run's session is logged out before the first login (README, §1.5). */
+  const logoutStoredToken$ = (): Observable<boolean> =>
+    defer(() => (storedTokenDone ? EMPTY : readTokenFile())).pipe(
+      concatMap((stored) => {
+        if (stored === '') storedTokenDone = true;
+        return logoutToken$(stored, "the previous run's session", () => {
+          storedTokenDone = true;
+        });
+      }),
+    );
+
+  /** On "Already Login": the last token this session dropped (a session the PBX may still hold), else the file's. */
+  const logoutPrevious$ = (): Observable<boolean> =>
+    defer(() => {
+      const token = droppedToken;
+      droppedToken = undefined;
+      return token === undefined ? logoutStoredToken$() : logoutToken$(token, 'the session this client lost');
     });
 
-  /** Login with the retry policy: fatal errors stop; "Already Login" retries until the give-up; others back off. */
+  /**
+   * Login with the retry policy. Fatal errors stop. "Already Login" is retried in its own window (from the first
+   * refusal: `alreadyLoginGiveUpMs`, or the longest checkConnectionTimer seen + 10 s), at most
+   * `alreadyLoginRetryCapMs` apart, and never spends the budget. A request that provably never left (refused, DNS)
+   * is passed to the caller (the connection's backoff owns it). Other failures count against `loginBudget` and
+   * back off up to `loginRetryCapMs`.
+   */
   const login$: Observable<SessionToken> = defer(() => {
     let lastError: unknown;
     let alreadySince: number | undefined;
-    let alreadyCount = 0;
-    let triedStoredToken = false;
+    let alreadyRetries = 0;
+    let triedPrevious = false;
     let retries = 0;
-    return loginOnce$(() => lastError).pipe(
+    const floorMs = cfg.loginRetryBaseMs / 2;
+    const attempts$ = loginOnce$(() => lastError).pipe(
       retry({
         delay: (err: unknown) => {
           if (err instanceof LoginBudgetError) return throwError(() => err);
           lastError = err;
           counters.loginFailures += 1;
           if (closed) return throwError(() => new ClientClosedError());
-          const backoff = (): number => {
-            retries += 1;
-            return backoffDelay(retries, random(), { baseMs: cfg.loginRetryBaseMs, capMs: cfg.loginRetryCapMs, floorMs: cfg.loginRetryBaseMs / 2 });
-          };
+          const now = scheduler.now();
           if (err instanceof AlreadyLoginRefused) {
-            const now = scheduler.now();
+            counters.alreadyLoginRefusals += 1;
             alreadySince ??= now;
-            alreadyCount += 1;
-            if (now - alreadySince >= cfg.alreadyLoginGiveUpMs) {
-              const giveUp = new AlreadyLoginError(now - alreadySince, alreadyCount);
+            alreadyRetries += 1;
+            const windowMs = longestTimerMs === 0 ? cfg.alreadyLoginGiveUpMs : Math.max(cfg.alreadyLoginGiveUpMs, longestTimerMs + ALREADY_LOGIN_MARGIN_MS);
+            const leftMs = alreadySince + windowMs - now;
+            if (leftMs <= 0) {
+              const giveUp = new AlreadyLoginError(now - alreadySince, alreadyRetries);
               logger.error(giveUp.message);
               return throwError(() => giveUp);
             }
-            const pre = triedStoredToken ? EMPTY : logoutStoredToken$();
-            triedStoredToken = true;
-            const d = backoff();
-            logger.warn('login refused with "Already Login"; retrying', { attempt: alreadyCount, delayMs: d });
-            return concat(pre, timer(d, scheduler));
+            // "Equal jitter": each wait in [ceiling/2, ceiling], the ceiling doubling from loginRetryBaseMs to
+            // alreadyLoginRetryCapMs. The PBX is asked no more than needed (about 18 times for a 120 s session), and
+            // the client is in at most alreadyLoginRetryCapMs after the session frees; the last try is at the window's end.
+            const ceilingMs = Math.min(cfg.alreadyLoginRetryCapMs, cfg.loginRetryBaseMs * 2 ** Math.min(alreadyRetries - 1, 30));
+            const d = Math.min(leftMs, backoffDelay(alreadyRetries, random(), { baseMs: cfg.loginRetryBaseMs, capMs: cfg.alreadyLoginRetryCapMs, floorMs: ceilingMs / 2 }));
+            if (alreadyRetries === 1) {
+              logger.warn('login refused with "Already Login": the PBX still holds a session of this account; retrying until it frees it', { giveUpMs: windowMs });
+            } else {
+              logger.debug('"Already Login" again; retrying', { attempt: alreadyRetries, delayMs: d });
+            }
+            const pre$ = triedPrevious ? EMPTY : logoutPrevious$();
+            triedPrevious = true;
+            // A 200 to that logout freed the session: the retry follows after the floor only.
+            return pre$.pipe(
+              defaultIfEmpty(false),
+              concatMap((freed) => timer(freed ? Math.min(d, floorMs) : d, scheduler)),
+            );
           }
           // Anything that is not one of our classified errors is a bug: surface it, do not hammer the login.
           if (!isPbxError(err) || err.disposition === 'fatal') {
             logger.error('login failed', { code: isPbxError(err) ? err.code : undefined, error: err instanceof Error ? err.message : String(err) });
             return throwError(() => err);
           }
-          const d = backoff();
-          logger.warn('login failed; retrying', { error: err instanceof Error ? err.message : String(err), delayMs: d });
+          // Refused or unresolvable before a byte left: no account was touched; the caller backs off and reports.
+          if (err instanceof NetworkError && !err.sent) return throwError(() => err);
+          failureTimes.push(now);
+          retries += 1;
+          const d = backoffDelay(retries, random(), { baseMs: cfg.loginRetryBaseMs, capMs: cfg.loginRetryCapMs, floorMs });
+          const fields = { error: err instanceof Error ? err.message : String(err), cause: causeOf(err), attempt: retries, delayMs: d };
+          if (retries === 1) logger.warn('login failed; retrying', fields);
+          else logger.debug('login failed again; retrying', fields);
           return timer(d, scheduler);
         },
       }),
       tap((t) => {
         // The budget bounds unsuccessful attempts (lockout protection); a success proves the credentials.
-        attemptTimes.length = 0;
+        failureTimes.length = 0;
+        longestTimerMs = Math.max(longestTimerMs, t.info.checkConnectionTimer * 1_000);
+        storedTokenDone = true;
         token$$.next(t);
         writeTokenFile(t.value);
         logger.info('logged in', {
@@ -285,9 +352,13 @@ export function createSession(deps: SessionDeps): Session {
           systemType: t.info.systemType,
           apiVersion: t.info.apiVersion,
           checkConnectionTimer: t.info.checkConnectionTimer,
+          ...(alreadySince === undefined ? {} : { alreadyLoginRefusals: alreadyRetries, waitedMs: scheduler.now() - alreadySince }),
+          ...(retries === 0 ? {} : { failedAttempts: retries }),
         });
       }),
     );
+    // With a token file, the previous run's session is logged out BEFORE the first login, not after a refusal.
+    return concat(logoutStoredToken$().pipe(ignoreElements()), attempts$);
   });
 
   const token$ = (): Observable<SessionToken> =>
@@ -307,9 +378,10 @@ export function createSession(deps: SessionDeps): Session {
   const invalidate = (generation: number): boolean => {
     const held = current();
     if (held === undefined || held.generation !== generation) return false;
-    logger.info('session token rejected; a re-login will follow', { generation });
+    logger.info('session token dropped; the next use logs in', { generation });
     droppedToken = held.value;
     token$$.next(undefined);
+    invalidated$$.next(generation);
     return true;
   };
 
@@ -322,6 +394,8 @@ export function createSession(deps: SessionDeps): Session {
         send$(req, tok).pipe(
           concatMap((res) => {
             if (res.status !== 401) return of(res);
+            // "Invalid Token": the session is gone (the connection owner replaces its socket too); one re-login, one resend.
+            logger.warn('a request was refused with "Invalid Token": the session has ended; logging in again', { method: req.method, path: req.path });
             invalidate(tok.generation);
             return token$().pipe(
               concatMap((tok2) => send$(req, tok2)),
@@ -334,6 +408,14 @@ export function createSession(deps: SessionDeps): Session {
         ),
       ),
     );
+
+  /** A run of failed check-connections is one warning (the first); the rest are debug until one succeeds. */
+  let checkFailing = false;
+  const checkFailed = (fields: LogFields): void => {
+    if (checkFailing) logger.debug('check-connection failed again', fields);
+    else logger.warn('check-connection failed (the session is kept; the next check follows)', fields);
+    checkFailing = true;
+  };
 
   /** One check-connection with the A-2 path fallback. */
   const checkConnection$ = (tok: SessionToken): Observable<never> =>
@@ -351,21 +433,30 @@ export function createSession(deps: SessionDeps): Session {
           return of(res);
         }),
         tap((res) => {
-          if (res.status === 401) invalidate(tok.generation);
-          else if (res.status !== 200) logger.warn('check-connection failed', { status: res.status });
+          if (res.status === 401) {
+            logger.warn('check-connection: "Invalid Token": the session has ended', { generation: tok.generation });
+            invalidate(tok.generation);
+          } else if (res.status === 200) checkFailing = false;
+          else checkFailed({ status: res.status });
         }),
         catchError((err: unknown) => {
-          logger.warn('check-connection failed', { error: err instanceof Error ? err.message : String(err) });
+          checkFailed({ error: err instanceof Error ? err.message : String(err), cause: causeOf(err) });
           return EMPTY;
         }),
         ignoreElements(),
       );
     });
 
+  // Without a socket (or with keepAlive 'checkconnection'): every checkConnectionTimer/2, to keep the session. With
+  // an open socket in 'ping' mode the pings keep it, and nothing else would ask the PBX whether the session still
+  // exists: a probe every probeIntervalMs finds a session ended under the socket (the 401 drops the token, and the
+  // connection owner replaces the socket).
   const keepAlive$: Observable<never> = combineLatest([token$$, socketOpen$$]).pipe(
     switchMap(([tok, open]) => {
-      if (tok === undefined || (open && cfg.keepAlive === 'ping')) return EMPTY;
-      const everyMs = Math.max(1_000, (tok.info.checkConnectionTimer * 1_000) / 2);
+      if (tok === undefined) return EMPTY;
+      const probeOnly = open && cfg.keepAlive === 'ping';
+      if (probeOnly && cfg.probeIntervalMs === 0) return EMPTY;
+      const everyMs = probeOnly ? cfg.probeIntervalMs : Math.max(1_000, (tok.info.checkConnectionTimer * 1_000) / 2);
       return interval(everyMs, scheduler).pipe(exhaustMap(() => checkConnection$(tok)));
     }),
     ignoreElements(),
@@ -378,6 +469,7 @@ export function createSession(deps: SessionDeps): Session {
     token$$.next(undefined);
     token$$.complete();
     socketOpen$$.complete();
+    invalidated$$.complete();
     if (tok === undefined) return;
     const res = await firstValueFrom(
       // `Connection: close`: the pooled socket must not outlive the session (the process should be free to exit).
@@ -402,6 +494,7 @@ export function createSession(deps: SessionDeps): Session {
   return {
     token$,
     invalidate,
+    invalidated$: invalidated$$.asObservable(),
     request$,
     generation: () => current()?.generation ?? 0,
     setSocketOpen: (open) => {

@@ -11,10 +11,13 @@ import {
   filter,
   finalize,
   map,
+  merge,
+  mergeMap,
   of,
   ReplaySubject,
   share,
   switchMap,
+  take,
   takeUntil,
   tap,
   throwError,
@@ -26,7 +29,7 @@ import {
 import type { Agent } from 'node:https';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
-import { dispositionOf, isPbxError, SocketError } from '../session/errors.js';
+import { causeOf, dispositionOf, isPbxError, SocketError } from '../session/errors.js';
 import { createAxiosTransport, type HttpTransport } from '../session/http-transport.js';
 import { createSession, type Session } from '../session/session.js';
 import { createHttpsAgent, createTlsPolicy, type TlsPolicy } from '../session/tls.js';
@@ -108,11 +111,16 @@ const detailOf = (err: unknown): string => (err instanceof Error ? err.message :
  * account; `config.tls`, `config.session` and `config.socket` tune it.
  *
  * Error policy (documented choice): transient faults (network, 5xx, 1000/1001/1006/1011…, heartbeat timeout,
- * 1009 too large, invalid UTF-8 1007) → backoff and reconnect; a refused upgrade (401) → one single-flight
- * re-login, then reconnect; auth-like close codes (1008, 4001, 4401) → reconnect with the same token first;
- * fatal (wrong credentials, 403 on login or upgrade, 4003/4403, "Already Login" given up, login budget spent,
- * TLS pin mismatch or untrusted certificate, no socket path accepted) → `frames$` errors with the typed error,
- * no loop, and later subscribers get the same error without a new attempt.
+ * 1009 too large) → backoff and reconnect (a text frame with invalid UTF-8 does not close the socket: the decoder
+ * counts it). The session is known gone — a refused upgrade (401), an auth-like close (1008, 4001, 4401, or 1000
+ * with a reason naming the session's end), or a REST answer "Invalid Token" (any request, or the check-connection
+ * probe) while the socket is open → the socket is closed, one single-flight re-login after the floor delay (once per
+ * outage), then reconnect. A close 1001/1012, or a refused connect after a lost socket (the PBX restarted), also
+ * drops the token, so no dead token is offered to the next upgrade. Fatal (wrong credentials, 403 on login or
+ * upgrade, 4003/4403, "Already Login" given up, login budget spent, TLS pin mismatch or untrusted certificate, no
+ * socket path accepted) → `frames$` errors with the typed error, `connection$` ends on a `closed` state with
+ * `fatal: true` and the `errorCode`, every timer is released at once (a held session is logged out), no loop, and
+ * later subscribers get the same error without a new attempt.
  *
  * @throws TlsConfigError at once when `tls.caFile` cannot be read or `tls.fingerprint256` is malformed.
  */
@@ -154,10 +162,19 @@ export function createConnection(config: Config, deps: ConnectionDeps): PbxConne
     if (!closed) state$$.next(s);
   };
 
+  /**
+   * The outage being reported: one warning when it starts (open → backoff, or the first connect failing), per-attempt
+   * detail at debug, one warning when it ends (backoff → open) with the attempt count and the last cause (R24).
+   */
+  let outage: { readonly since: number; attempts: number; cause: string } | undefined;
+  /** One re-login after the floor delay per outage, for a session known to be gone (see `delayFor`). */
+  let quickReloginUsed = false;
+
   const onOpen = (ev: Extract<SocketEvent, { kind: 'open' }>): void => {
     const at = scheduler.now();
     counters.socketsOpened += 1;
     pathMisses = 0;
+    quickReloginUsed = false;
     session.setSocketOpen(true);
     if (lostAt !== undefined) {
       counters.gaps += 1;
@@ -165,8 +182,23 @@ export function createConnection(config: Config, deps: ConnectionDeps): PbxConne
       lostAt = undefined;
     }
     emit({ kind: 'open', at, url: ev.url });
-    logger.info('socket open', { url: ev.url, generation: session.generation() });
+    if (outage === undefined) {
+      logger.info('socket open', { url: ev.url, generation: session.generation() });
+    } else {
+      logger.warn('connection restored', { attempts: outage.attempts, downMs: at - outage.since, lastCause: outage.cause, url: ev.url, generation: session.generation() });
+      outage = undefined;
+    }
   };
+
+  /** The socket of generation `generation` outlived its session: a REST answer or a probe said "Invalid Token". */
+  const sessionLost$ = (generation: number): Observable<never> =>
+    session.invalidated$.pipe(
+      filter((g) => g === generation),
+      take(1),
+      mergeMap(() =>
+        throwError(() => new SocketError('SOCKET_CLOSED', 'the session ended under the open socket ("Invalid Token")', 'auth', 'session-expired', undefined, undefined, { sessionGone: true })),
+      ),
+    );
 
   /** One attempt: token (login if needed) → one socket → heartbeat. Errors are classified on the way out. */
   const attempt$: Observable<SocketEvent> = defer(() => {
@@ -177,7 +209,8 @@ export function createConnection(config: Config, deps: ConnectionDeps): PbxConne
       switchMap((tok) => {
         usedGeneration = tok.generation;
         const path = paths[pathIndex] ?? paths[0] ?? '/ipxapi';
-        return openSocket({ url: `wss://${origin}${path}`, token: tok.value });
+        // Closed at once (switchMap/merge teardown) when its token is dropped while it is up or opening.
+        return merge(openSocket({ url: `wss://${origin}${path}`, token: tok.value }), sessionLost$(tok.generation));
       }),
       heartbeat({ intervalMs: sock.heartbeatIntervalMs, timeoutMs: sock.heartbeatTimeoutMs, scheduler }),
       tap((ev) => {
@@ -191,28 +224,31 @@ export function createConnection(config: Config, deps: ConnectionDeps): PbxConne
       }),
       catchError((err: unknown) => {
         const now = scheduler.now();
+        const hadLostASocket = lostAt !== undefined;
         if (opened) lostAt ??= now;
         let out: unknown = err;
         if (err instanceof SocketError && err.reason === 'too-large') counters.oversizedFrames += 1;
-        // Only a refused upgrade (401) proves the token dead. An auth-like close code (1008, 4001, 4401) is
-        // retried with the same token first: if the session is gone the upgrade answers 401 and we re-login then;
-        // if it is alive, a re-login would only earn "Already Login".
-        if (err instanceof SocketError && err.status === 401) session.invalidate(usedGeneration);
+        // Do not offer a dead token to the next upgrade when the failure already says the session is gone: a refused
+        // upgrade (401), an auth close code, a server going away or restarting (1001, 1012), a close reason naming the
+        // session's end, or — after a lost socket — a refused connect (nothing listens: the PBX's web service
+        // restarted, and its sessions with it). If the guess is wrong, the login meets "Already Login" and logs this
+        // token out first (session: the dropped token), so it costs one refusal, never the account.
+        if (err instanceof SocketError && (err.sessionGone || (hadLostASocket && err.networkCode === 'ECONNREFUSED'))) {
+          session.invalidate(usedGeneration);
+        }
         if (err instanceof SocketError && err.code === 'SOCKET_PATH_NOT_FOUND') {
           pathMisses += 1;
           pathIndex = (pathIndex + 1) % paths.length;
           if (pathMisses >= paths.length) {
             out = new SocketError('SOCKET_PATH_NOT_FOUND', `no WebSocket path accepted (tried ${paths.join(', ')})`, 'fatal', 'server-closed', undefined, 404);
           } else {
-            logger.warn('socket path not found; trying the next', { path: paths[pathIndex] });
+            logger.info('socket path not found; trying the next', { path: paths[pathIndex] });
           }
         }
         const closeCode = err instanceof SocketError ? err.closeCode : undefined;
-        const closedState: ConnectionState =
-          closeCode === undefined
-            ? { kind: 'closed', at: now, reason: reasonOf(out), detail: detailOf(out) }
-            : { kind: 'closed', at: now, reason: reasonOf(out), detail: detailOf(out), code: closeCode };
-        emit(closedState);
+        // A fatal error is the last state: marked, with its code (the streams error with the error itself).
+        const fatalMark = dispositionOf(out) === 'fatal' && isPbxError(out) ? { fatal: true as const, errorCode: out.code } : {};
+        emit({ kind: 'closed', at: now, reason: reasonOf(out), detail: detailOf(out), ...(closeCode === undefined ? {} : { code: closeCode }), ...fatalMark });
         return throwError(() => out);
       }),
       // Every way out (error, unsubscribe): the session goes back to check-connection keep-alive.
@@ -232,17 +268,38 @@ export function createConnection(config: Config, deps: ConnectionDeps): PbxConne
       scheduler,
       isUp: (ev) => ev.kind === 'open',
       shouldRetry: (err) => !closed && dispositionOf(err) !== 'fatal',
+      // A session known to be gone (refused upgrade, "Invalid Token" under an open socket, auth close): re-login after
+      // the floor only, once per outage; a second one in the same outage backs off (a PBX that refuses every upgrade
+      // is never hammered with logins).
+      delayFor: (err) => {
+        if (dispositionOf(err) !== 'auth' || quickReloginUsed) return undefined;
+        quickReloginUsed = true;
+        return sock.backoffFloorMs;
+      },
       onRetry: ({ attempt, delayMs, error }) => {
         nextAttempt = attempt + 1;
         const reason = reasonOf(error);
         const detail = detailOf(error);
+        const cause = causeOf(error);
         emit({ kind: 'backoff', at: scheduler.now(), attempt, delayMs, reason, detail });
-        logger.warn('connection lost; reconnecting', { attempt, delayMs, reason, error: detail });
+        const fields = { attempt, delayMs, reason, cause, error: detail };
+        if (outage === undefined) {
+          const wasOpen = lostAt !== undefined;
+          outage = { since: lostAt ?? scheduler.now(), attempts: 1, cause };
+          logger.warn(wasOpen ? 'connection lost; reconnecting' : 'cannot connect; retrying', fields);
+        } else {
+          outage.attempts += 1;
+          outage.cause = cause;
+          logger.debug('reconnect attempt failed; retrying', fields);
+        }
       },
     }),
     catchError((err: unknown) => {
-      if (!closed) fatal ??= { error: err };
-      logger.error('connection stopped', { code: isPbxError(err) ? err.code : undefined, error: detailOf(err) });
+      if (!closed && fatal === undefined) {
+        fatal = { error: err };
+        logger.error('connection stopped', { code: isPbxError(err) ? err.code : undefined, cause: causeOf(err), error: detailOf(err) });
+        releaseOnFatal();
+      }
       return throwError(() => err);
     }),
     takeUntil(closing$$),
@@ -252,14 +309,25 @@ export function createConnection(config: Config, deps: ConnectionDeps): PbxConne
       // The shared socket is gone (last subscriber left, fatal error or close): a later start is a fresh one.
       lostAt = undefined;
       nextAttempt = 1;
+      outage = undefined;
       if (!closed && fatal === undefined) emit({ kind: 'closed', at: scheduler.now(), reason: 'client-closed', detail: 'no subscribers' });
     }),
-    // After close() no grace: rxjs share() arms the refCount-zero reset even after a completion, and a pending
-    // grace timer would keep the process alive.
-    share({ resetOnRefCountZero: () => (closed ? of(0) : timer(sock.shareGraceMs, scheduler)) }),
+    // No grace after close() or a fatal error: rxjs share() arms the refCount-zero reset even after an error or a
+    // completion (its reset clears the flag first), and a pending grace timer would keep the process alive.
+    share({ resetOnRefCountZero: () => (closed || fatal !== undefined ? of(0) : timer(sock.shareGraceMs, scheduler)) }),
   );
 
   const keepAlive: Subscription = session.keepAlive$.subscribe();
+
+  /**
+   * A fatal error stops the client: every timer goes at once (keep-alive, grace), a session still held is logged out
+   * (bounded by `logoutTimeoutMs`: the account is free for the next run), the REST agent's sockets are closed. A
+   * process with nothing else to do exits by itself. `connection$` stays open until `close()`.
+   */
+  const releaseOnFatal = (): void => {
+    keepAlive.unsubscribe();
+    void session.close().finally(() => agent?.destroy());
+  };
 
   const close = (): Promise<void> => {
     closePromise ??= (async () => {

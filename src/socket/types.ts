@@ -4,13 +4,13 @@
 export interface RawFrame {
   /** Receive instant from the RxJS scheduler (ms). */
   readonly at: number;
-  /** The payload as `ws` delivered it. */
+  /** The payload as `ws` delivered it. A text frame's bytes are not yet checked for UTF-8 (the decoder does it). */
   readonly data: Buffer;
   /** `true` for a binary frame (the PBX sends text; binary is counted as malformed). */
   readonly isBinary: boolean;
 }
 
-import type { CloseReason } from '../session/errors.js';
+import type { CloseReason, PbxErrorCode } from '../session/errors.js';
 
 export type { CloseReason };
 
@@ -24,7 +24,18 @@ export type ConnectionState =
   | { readonly kind: 'connecting'; readonly at: number; readonly attempt: number }
   | { readonly kind: 'open'; readonly at: number; readonly url: string }
   | { readonly kind: 'backoff'; readonly at: number; readonly attempt: number; readonly delayMs: number; readonly reason: CloseReason; readonly detail: string }
-  | { readonly kind: 'closed'; readonly at: number; readonly reason: CloseReason; readonly detail: string; readonly code?: number }
+  | {
+      readonly kind: 'closed';
+      readonly at: number;
+      readonly reason: CloseReason;
+      readonly detail: string;
+      /** The WebSocket close code, when the socket closed with one. */
+      readonly code?: number;
+      /** Present on the last state of a client stopped by a fatal error: no retry follows; the streams error with it. */
+      readonly fatal?: true;
+      /** The fatal error's stable code (`AUTH_INVALID_CREDENTIALS`, `TLS_PIN_MISMATCH`, `LOGIN_BUDGET_EXHAUSTED`, …). */
+      readonly errorCode?: PbxErrorCode;
+    }
   | { readonly kind: 'gap'; readonly at: number; readonly from: number; readonly to: number };
 
 /** What the socket box can do to a live socket (handed to the heartbeat). */

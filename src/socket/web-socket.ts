@@ -21,19 +21,28 @@ export interface WebSocketOptions {
   readonly scheduler?: SchedulerLike;
 }
 
+/** A close reason that names the session's end (`expired`, `logout`, `Invalid Token`, …). */
+const SESSION_ENDED = /expire|log\s*-?\s*out|logged\s*out|session|invalid\s*token|unauthori[sz]ed/i;
+
 /**
  * Close codes, classified (documented choice; ipecs-webapi.md says nothing about close codes):
- * - auth (re-login, then reconnect): 1008 policy violation, 4001, 4401 (a PBX that drops an expired session);
+ * - auth (the session is gone: re-login, then reconnect): 1008 policy violation, 4001, 4401 (a PBX that drops an
+ *   expired session);
  * - fatal (typed error, no loop): 4003, 4403 (forbidden);
  * - 1009 message too big (our `maxPayload`): transient, reason `too-large`;
  * - everything else (1000, 1001, 1006, 1011, 1012, 1013, other 4xxx): transient.
+ * `sessionGone` (re-login before the next upgrade) for the auth codes, 1001 going away and 1012 service restart
+ * (the PBX's web service stops, and its sessions with it), and any close whose reason names the session's end
+ * (`1000 expired`, `1000 logout`).
  */
 export function classifyClose(code: number, detail: string): SocketError {
   const text = `socket closed (${code}${detail === '' ? '' : `: ${detail}`})`;
-  if (code === 1008 || code === 4001 || code === 4401) return new SocketError('SOCKET_CLOSED', text, 'auth', 'session-expired', code);
+  const sessionGone = code === 1001 || code === 1012 || (detail !== '' && SESSION_ENDED.test(detail));
+  if (code === 1008 || code === 4001 || code === 4401) return new SocketError('SOCKET_CLOSED', text, 'auth', 'session-expired', code, undefined, { sessionGone: true });
   if (code === 4003 || code === 4403) return new SocketError('SOCKET_FORBIDDEN', text, 'fatal', 'server-closed', code);
   if (code === 1009) return new SocketError('SOCKET_CLOSED', text, 'transient', 'too-large', code);
-  return new SocketError('SOCKET_CLOSED', text, 'transient', code === 1006 ? 'network' : 'server-closed', code);
+  if (sessionGone && code === 1000) return new SocketError('SOCKET_CLOSED', text, 'auth', 'session-expired', code, undefined, { sessionGone });
+  return new SocketError('SOCKET_CLOSED', text, 'transient', code === 1006 ? 'network' : 'server-closed', code, undefined, { sessionGone });
 }
 
 /**
@@ -55,7 +64,8 @@ const toBuffer = (data: WebSocket.RawData): Buffer =>
  * A cold Observable of one WebSocket: `open` once, then `frame`s (with `at` from the scheduler) and `pong`s.
  * It errors with a `SocketError` when the socket ends for any reason other than unsubscribe, and never
  * completes. Unsubscribe closes an open socket (1000) and terminates a connecting one.
- * Options: `perMessageDeflate: false`, `followRedirects: false`, `maxPayload`, `handshakeTimeout`.
+ * Options: `perMessageDeflate: false`, `followRedirects: false`, `skipUTF8Validation: true` (a text frame's bytes are
+ * passed on unchecked; `decodeAcdFrame` validates them), `maxPayload`, `handshakeTimeout`.
  */
 export function webSocket$(options: WebSocketOptions): Observable<SocketEvent> {
   const scheduler = options.scheduler ?? asyncScheduler;
@@ -67,6 +77,9 @@ export function webSocket$(options: WebSocketOptions): Observable<SocketEvent> {
       maxPayload: options.maxFrameBytes,
       perMessageDeflate: false,
       followRedirects: false,
+      // Text frames arrive as unchecked bytes: the decoder checks UTF-8 once and counts a bad frame as
+      // `invalid-utf8`. With ws's own check, one bad byte would close the socket (1007) and lose what follows.
+      skipUTF8Validation: true,
       closeTimeout: options.closeTimeoutMs ?? 1_000,
     };
     if (options.tls.createConnection !== undefined) {
@@ -132,8 +145,14 @@ export function webSocket$(options: WebSocketOptions): Observable<SocketEvent> {
         fail(new SocketError('SOCKET_CLOSED', 'WebSocket opening handshake timed out', 'transient', 'handshake-timeout', code));
         return;
       }
-      const detail = reason.toString('utf8').slice(0, 120) || (lastError?.message ?? '');
-      fail(classifyClose(code, detail));
+      const closeReason = reason.toString('utf8').slice(0, 120);
+      if (closeReason === '' && typeof errCode === 'string' && /^E[A-Z_]+$/.test(errCode)) {
+        // The connect itself failed (refused, unknown host, unreachable): keep the system code for the cause.
+        const e = classifyClose(code, lastError?.message ?? '');
+        fail(new SocketError('SOCKET_CLOSED', e.message, e.disposition, e.reason, e.closeCode, undefined, { networkCode: errCode }));
+        return;
+      }
+      fail(classifyClose(code, closeReason || (lastError?.message ?? '')));
     });
 
     return () => {

@@ -2,8 +2,8 @@
 // with one subscription to the frames and counters where every frame is accounted for.
 
 import { asyncScheduler, filter, map, share, type Observable, type SchedulerLike } from 'rxjs';
-import type { AcdEvent, DecodeError, DecodeErrorReason } from '../protocol/acd-event.js';
-import { isDecodeError } from '../protocol/acd-event.js';
+import type { AcdEvent, DecodeError, MalformedReason } from '../protocol/acd-event.js';
+import { isDecodeError, MALFORMED_REASONS } from '../protocol/acd-event.js';
 import type { FiltersConfig } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import type { RawFrame } from '../socket/types.js';
@@ -11,8 +11,9 @@ import { decodeFrames } from './decode-frames.js';
 import { compileFilters, type FilterReason } from './filter-events.js';
 
 /**
- * Counters of the pipeline. `received = delivered + filtered + malformed` at every instant. Envelopes of another
- * kind (`call`, `smdr`) are counted as filtered with the reason `not-acd`.
+ * Counters of the pipeline. `received = delivered + filtered + malformed` at every instant. A well-formed envelope
+ * of another kind (`call`, `smdr`, `presence`) is counted as filtered with the reason `not-acd`; anything hostile
+ * (no envelope, a bad `event`, prototype keys, deep nesting, invalid UTF-8, …) is malformed, under its reason.
  */
 export interface PipelineStats {
   readonly received: number;
@@ -20,7 +21,8 @@ export interface PipelineStats {
   readonly filtered: number;
   readonly filteredByReason: Record<string, number>;
   readonly malformed: number;
-  readonly malformedByReason: Record<DecodeErrorReason, number>;
+  /** One counter per {@link MalformedReason}, all present (0 when none). */
+  readonly malformedByReason: Record<MalformedReason, number>;
 }
 
 /** Options of {@link acdPipeline}. */
@@ -42,8 +44,10 @@ export interface AcdPipeline {
   readonly stats: () => PipelineStats;
 }
 
-function emptyMalformed(): Record<DecodeErrorReason, number> {
-  return { 'too-large': 0, 'not-text': 0, 'not-json': 0, 'not-object': 0, 'other-event': 0, 'no-event-code': 0, 'bad-shape': 0 };
+function emptyMalformed(): Record<MalformedReason, number> {
+  const out = {} as Record<MalformedReason, number>;
+  for (const r of MALFORMED_REASONS) out[r] = 0;
+  return out;
 }
 
 /** Marks a frame dropped by the filters in the shared stream (no allocation per frame). */
@@ -71,13 +75,13 @@ export function acdPipeline(frames$: Observable<RawFrame>, options: AcdPipelineO
     }),
     map((x): AcdEvent | DecodeError | typeof FILTERED => {
       received++;
-      // CTI and SMDR envelopes share the socket; for the ACD pipeline they are filtered, not malformed.
-      if (isDecodeError(x) && x.reason === 'other-event') {
-        filtered++;
-        filteredByReason['not-acd'] = (filteredByReason['not-acd'] ?? 0) + 1;
-        return FILTERED;
-      }
+      // CTI, presence and SMDR envelopes share the socket; for the ACD pipeline they are filtered, not malformed.
       if (isDecodeError(x)) {
+        if (x.reason === 'other-event') {
+          filtered++;
+          filteredByReason['not-acd'] = (filteredByReason['not-acd'] ?? 0) + 1;
+          return FILTERED;
+        }
         malformed++;
         malformedByReason[x.reason]++;
         return x;

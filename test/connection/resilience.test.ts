@@ -4,12 +4,16 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import type { Logger } from '../../src/logging/logger.js';
+import { createLogger } from '../../src/logging/winston-logger.js';
 import { AuthError, isPbxError } from '../../src/session/errors.js';
 import { createConnection } from '../../src/socket/connection.js';
 import type { RawFrame } from '../../src/socket/types.js';
 import { memoryLogger, recordStates, testConfig, waitFor } from './helpers.js';
+import { httpClient, token as emulatorToken } from '../emulator/helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -22,8 +26,8 @@ async function emulator(opts: Parameters<typeof startEmulator>[0] = {}): Promise
   return emu;
 }
 
-function connect(emu: Emulator, over: Parameters<typeof testConfig>[2] = {}, logLines: string[] = [], random?: () => number) {
-  const conn = createConnection(testConfig(emu.port, emu.fingerprint256, over), { logger: memoryLogger(logLines), ...(random === undefined ? {} : { random }) });
+function connect(emu: Emulator, over: Parameters<typeof testConfig>[2] = {}, logLines: string[] = [], random?: () => number, logger: Logger = memoryLogger(logLines)) {
+  const conn = createConnection(testConfig(emu.port, emu.fingerprint256, over), { logger, ...(random === undefined ? {} : { random }) });
   cleanups.push(() => conn.close());
   const frames: RawFrame[] = [];
   const errors: unknown[] = [];
@@ -49,19 +53,42 @@ async function roundTrip(emu: Emulator, c: { frames: RawFrame[] }, tag: string):
 }
 
 describe('connection against the emulator', () => {
-  it('20 emulator restarts: exactly one login and one socket per restart, one gap marker each', async () => {
+  it('20 emulator restarts: exactly one login and one socket per restart, one gap marker each, at most 2 warnings each', async () => {
     const emu = await emulator();
-    const c = connect(emu);
+    // The real logger (winston) at debug: what a person reads at info is the warn (and error) lines; debug adds the
+    // per-attempt detail.
+    const records: { level: string; message: string; cause?: string; attempt?: number }[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const line of chunk.toString().split('\n')) if (line.trim() !== '') records.push(JSON.parse(line) as (typeof records)[number]);
+        done();
+      },
+    });
+    const logger = createLogger({ label: 'restarts', level: 'debug', file: null, console: false, maxSize: 1e6, maxFiles: 1, stream: sink });
+    cleanups.push(() => logger.close());
+    const c = connect(emu, {}, [], undefined, logger);
     await waitFor('first open', () => c.opens() === 1);
     const base = emu.counters();
+    const warningsPerRestart: number[] = [];
+    const debugPerRestart: number[] = [];
     for (let i = 1; i <= 20; i++) {
+      const from = records.length;
       await emu.restart({ downMs: (i * 37) % 300 });
       await waitFor(`open after restart ${i} (errors: ${c.errors.map(String).join()})`, () => c.opens() === i + 1, 15_000);
+      await waitFor('the restored line', () => records.slice(from).some((r) => r.message === 'connection restored'));
       const now = emu.counters();
       expect(now.logins - base.logins, `logins after restart ${i}`).toBe(i);
       expect(now.socketsOpened - base.socketsOpened, `sockets after restart ${i}`).toBe(i);
       expect(now.socketsOpen).toBe(1);
+      const these = records.slice(from);
+      warningsPerRestart.push(these.filter((r) => r.level === 'warn' || r.level === 'error').length);
+      debugPerRestart.push(these.filter((r) => r.level === 'debug').length);
+      const lost = these.find((r) => r.message === 'connection lost; reconnecting');
+      expect(lost?.cause, `restart ${i}: the cause`).toMatch(/^(close 1006|ECONNREFUSED|HTTP 401)$/);
     }
+    console.log(`20 restarts: warnings per restart at info level ${warningsPerRestart.join(' ')}; per-attempt debug lines ${debugPerRestart.join(' ')}`);
+    for (const [i, n] of warningsPerRestart.entries()) expect(n, `warnings of restart ${i + 1}`).toBeLessThanOrEqual(2);
+    expect(records.some((r) => r.level === 'debug' && r.message === 'reconnect attempt failed; retrying' && typeof r.cause === 'string')).toBe(true);
     const gaps = c.rec.states.filter((s) => s.kind === 'gap');
     expect(gaps).toHaveLength(20);
     for (const g of gaps) expect(g.to).toBeGreaterThanOrEqual(g.from);
@@ -69,6 +96,35 @@ describe('connection against the emulator', () => {
     expect(c.errors).toEqual([]);
     await roundTrip(emu, c, 'after-restarts');
   }, 120_000);
+
+  // R24: a name that does not resolve and a port where nothing listens are transient, backed off, and reported as
+  // one warning naming the cause; every attempt is a debug line.
+  for (const [what, host, cause] of [['an unknown host', 'pbx.invalid', 'ENOTFOUND'], ['a closed port', '127.0.0.1', 'ECONNREFUSED']] as const) {
+    it(`${what}: one warning with the cause ${cause}, per-attempt detail at debug, no crash, no login budget spent`, async () => {
+      const closedPort = await emulator();
+      const port = closedPort.port;
+      await closedPort.stop();
+      const lines: string[] = [];
+      const conn = createConnection(testConfig(port, 'AA'.repeat(32), { server: { host } }), { logger: memoryLogger(lines) });
+      cleanups.push(() => conn.close());
+      const errors: unknown[] = [];
+      const sub = conn.frames$.subscribe({ error: (e: unknown) => errors.push(e) });
+      cleanups.push(() => {
+        sub.unsubscribe();
+      });
+      const rec = recordStates(conn);
+      await waitFor('six attempts', () => rec.states.filter((st) => st.kind === 'backoff').length >= 6, 20_000);
+      const records = lines.map((l) => JSON.parse(l) as { level: string; message: string; cause?: string });
+      const warnings = records.filter((r) => r.level === 'warn' || r.level === 'error');
+      console.log(`${what}: ${warnings.length} warning(s) ${JSON.stringify(warnings)}; ${records.filter((r) => r.level === 'debug').length} debug lines`);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatchObject({ message: 'cannot connect; retrying', cause });
+      expect(records.filter((r) => r.level === 'debug' && r.message === 'reconnect attempt failed; retrying' && r.cause === cause).length).toBeGreaterThanOrEqual(5);
+      expect(errors).toEqual([]);
+      expect(conn.session.stats()).toMatchObject({ logins: 0 });
+      expect(new Set(rec.states.filter((st) => st.kind === 'backoff').map((st) => st.reason))).toEqual(new Set(['network']));
+    }, 30_000);
+  }
 
   it('half-open: detected within heartbeat interval + timeout (+ slack), then reconnected', async () => {
     const emu = await emulator();
@@ -95,7 +151,7 @@ describe('connection against the emulator', () => {
     await roundTrip(emu, c, 'after-half-open');
   }, 60_000);
 
-  it('"Already Login" after a crash: the token file logs the previous session out, then the login succeeds', async () => {
+  it('"Already Login" never happens after a crash with a token file: the stored token is logged out before the first login', async () => {
     const emu = await emulator();
     const dir = mkdtempSync(join(tmpdir(), 'ipecs-token-'));
     cleanups.push(() => {
@@ -119,9 +175,10 @@ describe('connection against the emulator', () => {
     const c = connect(emu, { session: { tokenFile } });
     await waitFor('run 2 open', () => c.opens() === 1, 15_000);
     const n = emu.counters();
-    expect(n.alreadyLogin).toBe(1);
+    expect(n.alreadyLogin).toBe(0); // logged out first, so never refused
     expect(n.logouts).toBe(1); // the stored token's logout
     expect(n.logins).toBe(2);
+    expect(c.conn.session.stats()).toMatchObject({ loginAttempts: 1, loginFailures: 0, logins: 1 });
     await first.close(); // its logout now fails harmlessly (401: the token was already logged out)
     await roundTrip(emu, c, 'after-already-login');
   }, 60_000);
@@ -149,9 +206,60 @@ describe('connection against the emulator', () => {
     await roundTrip(emu, c, 'after-expiry');
   }, 30_000);
 
+  it('a session that ends under an open socket (expire-sessions, sockets kept) is found by the probe: one re-login, one new socket, one gap', async () => {
+    const emu = await emulator();
+    // keepAlive 'ping' (the default): while the socket is open, check-connection only probes, every probeIntervalMs.
+    const c = connect(emu, { session: { probeIntervalMs: 300 } });
+    await waitFor('open', () => c.opens() === 1);
+    const base = emu.counters();
+    const t0 = performance.now();
+    emu.faults.expireSessions({ sockets: 'keep' });
+    expect(emu.counters().socketsOpen).toBe(1); // the emulator left the socket up: only REST says the session is gone
+    await waitFor('reopen', () => c.opens() === 2, 10_000);
+    const foundMs = performance.now() - t0;
+    await new Promise((r) => setTimeout(r, 500)); // room for a second login or socket, if there were one
+    const n = emu.counters();
+    console.log(`session ended under an open socket: found and replaced ${foundMs.toFixed(0)} ms after the expiry (probe every 300 ms)`);
+    expect(n.logins - base.logins).toBe(1);
+    expect(n.socketsOpened - base.socketsOpened).toBe(1);
+    expect(n.socketsOpen).toBe(1);
+    expect(c.rec.states.filter((s) => s.kind === 'gap')).toHaveLength(1);
+    expect(c.rec.states.find((s) => s.kind === 'closed')).toMatchObject({ reason: 'session-expired' });
+    expect(c.conn.session.generation()).toBe(2);
+    expect(c.errors).toEqual([]);
+    await roundTrip(emu, c, 'after-keep-expiry');
+  }, 30_000);
+
+  it('an "Invalid Token" answer to any REST call while the socket is open: re-login and a new socket at once, one gap', async () => {
+    const emu = await emulator();
+    // No probe: the REST call alone must bring the news.
+    const c = connect(emu, { session: { probeIntervalMs: 0 } });
+    await waitFor('open', () => c.opens() === 1);
+    const base = emu.counters();
+    emu.faults.expireSessions({ sockets: 'keep' });
+    const res = await new Promise<number>((resolve, reject) => {
+      c.conn.session.request$({ method: 'GET', path: '/ipxapi/server/v1/users/acd/call/dnd', query: { deviceNumber: '1000', DN: '1000' } }).subscribe({
+        next: (r) => { resolve(r.status); },
+        error: reject,
+      });
+    });
+    expect(res).not.toBe(401); // resent once on the new session
+    await waitFor('reopen', () => c.opens() === 2, 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+    const n = emu.counters();
+    expect(n.logins - base.logins).toBe(1); // the request's re-login and the socket's are one
+    expect(n.socketsOpened - base.socketsOpened).toBe(1);
+    expect(c.rec.states.filter((s) => s.kind === 'gap')).toHaveLength(1);
+    const backoff = c.rec.states.find((s) => s.kind === 'backoff');
+    expect(backoff).toMatchObject({ reason: 'session-expired' });
+    expect(backoff?.kind === 'backoff' ? backoff.delayMs : -1).toBeLessThanOrEqual(testConfig(0, '').socket.backoffFloorMs);
+    expect(c.errors).toEqual([]);
+    await roundTrip(emu, c, 'after-invalid-token');
+  }, 30_000);
+
   it('refused logins (503 for 1.5 s) are backed off and bounded, then the login succeeds', async () => {
     const emu = await emulator();
-    emu.faults.refuseLogins(1.5);
+    emu.faults.refuseLogins(1.5, { as: 'unavailable' });
     const t0 = performance.now();
     // Login retry base 100 / cap 800, jitter fixed at the middle: delays 75, 125, 225, 425, 425… ms.
     const c = connect(emu, { session: { loginRetryBaseMs: 100, loginRetryCapMs: 800 } }, [], () => 0.5);
@@ -185,7 +293,7 @@ describe('connection against the emulator', () => {
     expect(lines.join('\n')).not.toContain('canary-Pa55word');
   }, 30_000);
 
-  it('malformed frames are delivered raw and do not end the stream; an oversized frame closes 1009, is counted, and the socket comes back', async () => {
+  it('malformed frames (invalid UTF-8 too) are delivered raw and keep the socket; an oversized frame closes 1009, is counted, and the socket comes back', async () => {
     const emu = await emulator();
     const c = connect(emu, { socket: { maxFrameBytes: 256 * 1024 } });
     await waitFor('open', () => c.opens() === 1);
@@ -202,9 +310,13 @@ describe('connection against the emulator', () => {
     expect(closed).toMatchObject({ kind: 'closed', reason: 'too-large', code: 1009 });
     expect(c.conn.stats().oversizedFrames).toBe(1);
     expect(emu.counters().logins).toBe(1); // the session survived: no re-login
-    // invalid UTF-8 in a text frame: ws closes 1007; transient, reconnect.
+    // invalid UTF-8 in a text frame: delivered raw (the decoder counts it), the socket stays.
+    const before = c.frames.length;
     emu.faults.sendMalformed('invalid-utf8');
-    await waitFor('reopen after 1007', () => c.opens() === 3, 10_000);
+    await waitFor('invalid-utf8 delivered', () => c.frames.length === before + 1);
+    expect(c.frames.at(-1)).toMatchObject({ isBinary: false });
+    await roundTrip(emu, c, 'after-invalid-utf8');
+    expect(c.opens()).toBe(2);
     expect(c.errors).toEqual([]);
     expect(c.completed()).toBe(false);
     await roundTrip(emu, c, 'after-hostile');
@@ -225,6 +337,20 @@ describe('connection against the emulator', () => {
     await waitFor('server saw the logout and the socket close', () => emu.counters().logouts === 1 && emu.counters().socketsOpen === 0);
     await c.conn.close();
     expect(emu.counters().logouts).toBe(1);
+  }, 30_000);
+
+  it('the three-account limit (401 code 99, A-39) is a refusal to retry within the budget, not a wrong password', async () => {
+    const accounts = ['acd', 'a2', 'a3', 'a4'].map((userId) => ({ userId, password: userId, kind: 'server' as const }));
+    const emu = await emulator({ accounts, maxAccounts: 3 });
+    const others = await Promise.all(['a2', 'a3', 'a4'].map((u) => emulatorToken(emu, u, u)));
+    const c = connect(emu);
+    await waitFor('two refused logins', () => emu.counters().loginFailures >= 2);
+    expect(c.errors).toEqual([]);
+    expect(c.opens()).toBe(0);
+    const [, , last] = others;
+    await httpClient(emu).post('/ipxapi/server/v1/users/a4/logout', null, { headers: { Authorization: `Bearer ${last!}` } });
+    await waitFor('open once a slot is free', () => c.opens() === 1, 15_000);
+    expect(c.rec.states.some((s) => s.kind === 'closed')).toBe(false);
   }, 30_000);
 
   it('close() during a refused-login backoff: resolves promptly, completes, and no login is attempted afterwards', async () => {

@@ -2,6 +2,7 @@
 // recomputation from the events (pure, in simulated time, and live over a real socket at high speed).
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  acdWireData,
   generateCentreEvents,
   simulateCentre,
   startEmulator,
@@ -12,13 +13,19 @@ import {
 import { acdData, openSocket, token, waitFor } from './helpers.js';
 import { recompute, type PlainEvent } from './recompute.js';
 
-const plain = (e: CentreEvent): PlainEvent => ({
-  t: e.t,
-  code: e.acd.code,
-  ref: e.acd.callRefId,
-  source: e.acd.source ?? '',
-  data1: e.acd.data1 === undefined ? '' : String(e.acd.data1),
-});
+const plain = (e: CentreEvent): PlainEvent => {
+  const wire = acdWireData(e.acd, { padBlanks: false });
+  return {
+    t: e.t,
+    code: e.acd.code,
+    ref: e.acd.callRefId,
+    source: e.acd.source ?? '',
+    data1: e.acd.data1 === undefined ? '' : String(e.acd.data1),
+    dest: e.acd.dest ?? '',
+    destIsStation: wire.destType.toLowerCase() === 'station',
+    sourceIsStation: wire.sourceType.toLowerCase() === 'station',
+  };
+};
 
 function expectTruthMatches(truth: GroundTruth, events: readonly PlainEvent[]): void {
   const r = recompute(events, truth.simSeconds);
@@ -120,6 +127,9 @@ describe('ground truth', () => {
         ref: typeof ref === 'number' ? ref : undefined,
         source: String(d['sourceNumber']).trim(),
         data1: String(d['data1']).trim().replace(/^0+(?=\d)/, ''),
+        dest: String(d['destNumber']).trim(),
+        destIsStation: String(d['destType']).toLowerCase() === 'station',
+        sourceIsStation: String(d['sourceType']).toLowerCase() === 'station',
       };
     });
     expectTruthMatches(truth, events);

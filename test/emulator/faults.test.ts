@@ -55,14 +55,27 @@ describe('faults', () => {
     rec.ws.close();
   });
 
-  it('refuseLogins answers 503 for the given time, then logins work again', async () => {
+  it('refuseLogins refuses like the spec\'s PBX (401 Already Login) for the given time; 503 or the account limit only when asked', async () => {
     const e = await start();
-    e.faults.refuseLogins(0.4);
+    e.faults.refuseLogins(30);
     const res = await login(e);
-    expect(res.status).toBe(503);
-    expect(body(res)).toMatchObject({ error: { message: 'Service Unavailable' } });
-    await new Promise((r) => setTimeout(r, 500));
+    expect([res.status, body(res)]).toEqual([401, { error: { code: 99, message: 'Already Login' } }]);
+    // Credentials are still checked first: a wrong password is code 2, never retried by a client.
+    expect(body(await login(e, 'acd', 'wrong'))).toEqual({ error: { code: 2, message: 'Invalid Login Information' } });
+    e.advanceClock(31);
     expect((await login(e)).status).toBe(200);
+    e.faults.expireSessions();
+
+    e.faults.refuseLogins(30, { as: 'unavailable' });
+    const unavailable = await login(e, 'acd', 'wrong');
+    expect([unavailable.status, body(unavailable)]).toEqual([503, { error: { code: 99, message: 'Service Unavailable' } }]);
+    await httpClient(e).post('/admin/faults/refuse-logins?seconds=30&as=too-many-logins');
+    const tooMany = await login(e);
+    expect([tooMany.status, body(tooMany)]).toEqual([401, { error: { code: 99, message: 'Maximum Number Of Logins Exceeded' } }]);
+    expect((await httpClient(e).post('/admin/faults/refuse-logins?seconds=1&as=sideways')).status).toBe(400);
+    await httpClient(e).post('/admin/clock/advance?seconds=31');
+    expect((await login(e)).status).toBe(200);
+    expect(e.counters()).toMatchObject({ logins: 2, loginFailures: 4, alreadyLogin: 1 });
   });
 
   it('alreadyLogin answers every login with 401 "Already Login" until switched off', async () => {
@@ -90,7 +103,8 @@ describe('faults', () => {
     const e = await start();
     const closing = await openSocket(e, await token(e));
     e.faults.expireSessions({ sockets: 'close' });
-    expect((await closing.closed).code).toBe(1000);
+    // 1000 with the logout type the PBX's HTTP log records for "Log out other users" (§1.5).
+    expect(await closing.closed).toEqual({ code: 1000, reason: 'Forced Logout' });
 
     const t = await token(e);
     const kept = await openSocket(e, t);

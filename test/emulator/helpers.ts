@@ -1,5 +1,6 @@
 // Test helpers that talk to the emulator with plain axios and ws only (never client code).
 import axios, { type AxiosResponse } from 'axios';
+import * as http from 'node:http';
 import * as https from 'node:https';
 import WebSocket from 'ws';
 import type { Emulator } from '../../src/emulator/index.js';
@@ -37,7 +38,7 @@ export interface Recorder {
   readonly ws: WebSocket;
   readonly frames: (string | Buffer)[];
   readonly texts: () => string[];
-  readonly closed: Promise<{ code: number }>;
+  readonly closed: Promise<{ code: number; reason: string }>;
   /** Error codes the ws client raised (e.g. `WS_ERR_INVALID_UTF8`). */
   readonly errors: string[];
 }
@@ -52,7 +53,7 @@ export function openSocket(emu: Emulator, tok: string | undefined, path = '/ipxa
     const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
     frames.push(isBinary ? buf : buf.toString('utf8'));
   });
-  const closed = new Promise<{ code: number }>((resolve) => { ws.on('close', (code) => { resolve({ code }); }); });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => { ws.on('close', (code, reason) => { resolve({ code, reason: reason.toString('utf8') }); }); });
   const errors: string[] = [];
   ws.on('error', (e: Error & { code?: string }) => { errors.push(e.code ?? e.message); });
   return new Promise((resolve, reject) => {
@@ -74,4 +75,23 @@ export async function waitFor(check: () => boolean, ms = 10_000, what = 'conditi
 /** The `data` objects of the ACD frames a recorder got. */
 export function acdData(rec: Recorder): Record<string, unknown>[] {
   return rec.texts().map((t) => (JSON.parse(t) as { data: Record<string, unknown> }).data);
+}
+
+/** Asks for a WebSocket upgrade that is expected to be refused; resolves with the HTTP status and the parsed body. */
+export function refusedUpgrade(emu: Emulator, tok: string | undefined, path = '/ipxapi'): Promise<{ status: number; body: unknown }> {
+  const headers: Record<string, string> = {
+    Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+    ...(tok === undefined ? {} : { Authorization: `Bearer ${tok}` }),
+  };
+  return new Promise((resolve, reject) => {
+    const req = (emu.tls ? https : http).request({ host: '127.0.0.1', port: emu.port, path, headers, ...(emu.tls ? { ca: emu.certificatePem } : {}) });
+    req.on('upgrade', (_res, socket) => { socket.destroy(); reject(new Error('the upgrade was accepted')); });
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => { resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown }); });
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }

@@ -8,7 +8,15 @@ export interface PlainEvent {
   readonly ref: number | undefined;
   readonly source: string;
   readonly data1: string;
+  /** The destination number and whether it is a station (`''`/false when none). */
+  readonly dest?: string;
+  readonly destIsStation?: boolean;
+  /** The source is a station (the catalogue's or the wire's type). */
+  readonly sourceIsStation?: boolean;
 }
+
+/** The late-report window of docs/metrics.md §2 (the client's default), seconds. */
+const LATE_REPORT_SECONDS = 30;
 
 interface Seconds {
   inService: number;
@@ -58,6 +66,7 @@ export function recompute(events: readonly PlainEvent[], until: number): Recompu
   };
   interface Call { inbound: boolean; answered: boolean; trunk: string; holdSince: number | undefined }
   const calls = new Map<number, Call>();
+  const endedAt = new Map<number, number>();
   const r: Recomputed = { offered: 0, answered: 0, abandoned: 0, outbound: 0, hold: 0, perStation: new Map() };
   const unhold = (c: Call, t: number): void => {
     if (c.holdSince !== undefined) r.hold += t - c.holdSince;
@@ -67,10 +76,17 @@ export function recompute(events: readonly PlainEvent[], until: number): Recompu
     unhold(c, t);
     if (c.inbound && !c.answered) r.abandoned++;
     calls.delete(ref);
+    endedAt.set(ref, t);
   };
   const byTrunk = (trunk: string): [number, Call] | undefined => [...calls].find(([, c]) => c.trunk === trunk);
   for (const e of events) {
     const call = e.ref === undefined ? undefined : calls.get(e.ref);
+    // Implicit registration: a station never seen before, named by any event but 81-84, is in service from it.
+    if (e.code < 81 || e.code > 84) {
+      for (const [n, isStation] of [[e.source, e.sourceIsStation], [e.dest, e.destIsStation]] as const) {
+        if (isStation === true && n !== undefined && n !== '' && !st.has(n)) get(n, e.t).inService = true;
+      }
+    }
     switch (e.code) {
       case 84: { const x = get(e.source, e.t); x.inService = true; x.busy = false; break; }
       case 82: { const x = get(e.source, e.t); x.inService = false; x.wrap = false; x.groups.clear(); break; }
@@ -91,9 +107,18 @@ export function recompute(events: readonly PlainEvent[], until: number): Recompu
       case 41:
         if (e.ref !== undefined && call === undefined) {
           calls.set(e.ref, { inbound: false, answered: false, trunk: '', holdSince: undefined });
+          if (e.destIsStation !== true) r.outbound++; // station to station: internal, counted in no total
+        }
+        break;
+      case 67: {
+        // Outbound only when its key is not open and did not end within the late-report window (a late report).
+        const ended = e.ref === undefined ? undefined : endedAt.get(e.ref);
+        if (e.ref !== undefined && call === undefined && (ended === undefined || e.t - ended > LATE_REPORT_SECONDS)) {
+          calls.set(e.ref, { inbound: false, answered: false, trunk: '', holdSince: undefined });
           r.outbound++;
         }
         break;
+      }
       case 42:
         if (call) {
           if (call.inbound && !call.answered) { call.answered = true; r.answered++; }

@@ -184,12 +184,11 @@ describe('WebSocket upgrade', () => {
     const e = await start();
     const acd = await openSocket(e, await token(e));
     const noacd = await openSocket(e, await token(e, 'noacd', 'x'));
-    const station = await openSocket(e, await token(e, '1000', '1234', 'client'), '/ipxapi/client/v1/users/1000/acd');
     e.sendAcd({ code: 66, callRefId: 12, source: '1001', dest: '6', destType: 'CO', data1: 8, data2: 8, time: '2026/01/07 14:47:04' });
     e.sendAcd({ code: 18, source: '1001' });
     await waitFor(() => acd.frames.length === 2);
     e.sendRaw('raw');
-    await waitFor(() => noacd.frames.length === 1 && station.frames.length === 1 && acd.frames.length === 3);
+    await waitFor(() => noacd.frames.length === 1 && acd.frames.length === 3);
     expect(noacd.frames).toEqual(['raw']);
     expect(acd.frames[2]).toBe('raw');
     acd.frames.pop();
@@ -205,7 +204,14 @@ describe('WebSocket upgrade', () => {
     expect(idle).not.toHaveProperty('callRefID');
     expect(idle).toMatchObject({ eventCode: 18, eventString: 'STATION IDLE', destType: '', destNumber: ' ', data1: '    ' });
     expect(String(idle?.['time'])).toMatch(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d$/);
-    for (const r of [acd, noacd, station]) r.ws.close();
+    for (const r of [acd, noacd]) r.ws.close();
+  });
+
+  it('refuses a station account\'s socket with 403 License error (A-47: sockets for server accounts only)', async () => {
+    const e = await start();
+    const st = await token(e, '1000', '1234', 'client');
+    for (const path of ['/ipxapi', '/ipxapi/client/v1/users/1000/acd']) await expect(openSocket(e, st, path)).rejects.toThrow('status 403');
+    expect(e.counters()).toMatchObject({ upgradesRefused: 2, socketsOpened: 0 });
   });
 });
 

@@ -16,12 +16,13 @@ describe('toLegacySummary', () => {
       'total-outbound-calls', 'total-logged-in-time', 'total-avail-time', 'total-unavail-time', 'total-idle-time',
       'total-busy-time', 'total-hold-time', 'total-wrap-time',
       'active-calls', 'calls-in-queue', 'longest-wait-time', 'busy-stations', 'agents-available', 'agents-unavailable',
-      'agents-on-wrap', 'average-speed-of-answer', 'average-handle-time', 'abandon-rate', 'short-abandons', 'service-level',
+      'agents-on-wrap', 'answered-within-service-level', 'speed-of-answer-seconds', 'handle-seconds',
+      'average-speed-of-answer', 'average-handle-time', 'abandon-rate', 'short-abandons', 'service-level',
       'expired-calls', 'period-start', 'at', 'groups', 'stations',
     ]) {
       expect(legacy).toHaveProperty([key]);
     }
-    expect(Object.keys(legacy)).toHaveLength(30);
+    expect(Object.keys(legacy)).toHaveLength(33);
     expect(legacy['stations-connected']).toBe(1);
     expect(legacy['total-logged-in-time']).toBe(2);
     expect(legacy['service-level']).toBeNull();

@@ -79,7 +79,7 @@ describe('reducer invariants', () => {
       reduceMetrics(st, ev(3, { at, ref, src: co, d1: '1' }));
       reduceMetrics(st, ev(66, { at, ref, src: station, dst: co, d1: '1' }));
       if (n % 3 === 0) {
-        reduceMetrics(st, ev(43, { at, src: station }));
+        reduceMetrics(st, ev(43, { at, src: co, dst: station }));
       } else {
         reduceMetrics(st, ev(42, { at, ref, src: co, dst: station }));
         reduceMetrics(st, ev(44, { at, ref, src: co, d1: '0' }));
@@ -90,7 +90,26 @@ describe('reducer invariants', () => {
     expect(st.callByTrunk.size).toBe(0);
     expect(st.callByStation.size).toBeLessThanOrEqual(20);
     expect(st.stations.size).toBe(20);
+    // The late-report memory (§2) holds the keys of the last window only: 50 refs and 8 trunks here.
+    expect(st.lateKeys.size).toBeLessThanOrEqual(58);
     expect(summarize(st, at)).toMatchObject({ totalInboundCalls: 20_000, totalAnsweredCalls: 13_333, totalAbandonedCalls: 6_667, activeCalls: 0 });
+  });
+
+  it('the late-report memory is a window, not a growing set: 100,000 calls on fresh keys keep only the last 30 s', () => {
+    const st = initialMetricsState(TEST_METRICS, 0);
+    let at = 0;
+    let most = 0;
+    for (let n = 1; n <= 100_000; n++) {
+      at += 250; // four calls end every second: a 30 s window (pruned once a second) holds at most 31 s of them and their trunks
+      reduceMetrics(st, ev(41, { at, ref: n, src: '1001', dst: `co:${String(n % 500)}` }));
+      reduceMetrics(st, ev(44, { at, ref: n, src: '1001', dst: `co:${String(n % 500)}`, d1: '0' }));
+      most = Math.max(most, st.lateKeys.size);
+    }
+    expect(most).toBeLessThanOrEqual(2 * 4 * 31);
+    // The window moves with time alone too: a tick 31 s later empties it.
+    reduceMetrics(st, { kind: 'tick', at: at + 31_000 });
+    expect(st.lateKeys.size).toBe(0);
+    expect(summarize(st, at).totalOutboundCalls).toBe(100_000);
   });
 });
 

@@ -245,16 +245,20 @@ describe('calls (metrics.md §2 Call)', () => {
     expect(sum).toMatchObject({ totalInboundCalls: 1, totalAbandonedCalls: 1, shortAbandons: 1, activeCalls: 0, abandonRate: 1, serviceLevel: null });
   });
 
-  it('abandon by 43 matching the ringing station, not short', () => {
-    const events = [ev(3, { at: 0, ref: 9, src: 'co:4' }), ev(66, { at: s(2), ref: 9, src: '1002', dst: 'co:4' }), ev(43, { at: s(12), src: '1002' })];
+  it('abandon by 43 naming the trunk while the call rings at a station, not short', () => {
+    const events = [ev(3, { at: 0, ref: 9, src: 'co:4' }), ev(66, { at: s(2), ref: 9, src: '1002', dst: 'co:4' }), ev(43, { at: s(12), src: 'co:4', dst: '1002' })];
     expect(changesOf(events).at(-1)).toBe('callDisconnected:0');
     expect(at(events, s(20))).toMatchObject({ totalAbandonedCalls: 1, shortAbandons: 0, serviceLevel: 0 });
     expect(at(events, s(20)).stations[0]?.ringing).toBe(false);
   });
 
-  it('a 43 naming a station that is not ringing ends nothing', () => {
-    const events = [ev(3, { at: 0, ref: 9, src: 'co:4' }), ev(42, { at: s(1), ref: 9, src: 'co:4', dst: '1002' }), ev(43, { at: s(2), src: '1002' })];
-    expect(at(events, s(3))).toMatchObject({ activeCalls: 1, totalAbandonedCalls: 0 });
+  it('a 43 naming no trunk ends no inbound call, ringing or connected at its stations (§2)', () => {
+    const ringing = [ev(3, { at: 0, ref: 9, src: 'co:4' }), ev(66, { at: s(1), ref: 9, src: '1002', dst: 'co:4' }), ev(43, { at: s(2), src: '1002' })];
+    expect(at(ringing, s(3))).toMatchObject({ activeCalls: 1, totalAbandonedCalls: 0 });
+    const connected = [ev(3, { at: 0, ref: 9, src: 'co:4' }), ev(42, { at: s(1), ref: 9, src: 'co:4', dst: '1002' }), ev(43, { at: s(2), src: '1002' })];
+    expect(at(connected, s(3))).toMatchObject({ activeCalls: 1, totalAbandonedCalls: 0 });
+    const outbound = [ev(41, { at: 0, ref: 5, src: '1002', dst: 'co:4' }), ev(43, { at: s(2), src: '1003', dst: '1002' })];
+    expect(at(outbound, s(3))).toMatchObject({ activeCalls: 1, totalOutboundCalls: 1 });
   });
 
   it('abandon by DISCONNECT before answer; the other party 44 and the trunk 2 change nothing more', () => {

@@ -6,7 +6,8 @@ import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import type { ConfigInput } from '../../src/config/config.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { connectMany, siteIdProblems, type MultiSiteClient } from '../../src/multi/connect-many.js';
-import type { SiteConnectionState, SiteEvent } from '../../src/multi/types.js';
+import type { MultiSitePeriod, SiteConnectionState, SiteEvent, SiteSummary } from '../../src/multi/types.js';
+import { VirtualClock } from '../../src/journal/virtual-clock.js';
 
 const emus: Emulator[] = [];
 const clients: MultiSiteClient[] = [];
@@ -63,6 +64,54 @@ describe('connectMany()', () => {
     expect(states.filter((s) => s.siteId === 'leeds' && s.kind !== 'open' && s.kind !== 'connecting')).toEqual([]);
     expect(many.stats().sites['york']?.gaps).toBe(1);
     expect(many.clients.get('leeds')?.stats().delivered).toBe(2);
+  });
+
+  it('periods$: at the daily reset each site closes its period and one round combines them (real sockets, virtual clock)', async () => {
+    const [leeds, york] = [await startEmulator({ port: 0, timeAndDate: false }), await startEmulator({ port: 0, timeAndDate: false })];
+    emus.push(leeds, york);
+    // The clients' clock is virtual (the sockets are real): one minute before midnight UTC, the reset time.
+    const clock = new VirtualClock(Date.UTC(2026, 10, 27, 23, 59, 0));
+    const metrics = { resetTime: '00:00', timeZone: 'UTC' };
+    const many = connectMany(
+      [
+        { id: 'leeds', config: { ...configFor(leeds), metrics } },
+        { id: 'york', config: { ...configFor(york), metrics } },
+      ],
+      { logger: silentLogger, env: {}, scheduler: clock },
+    );
+    clients.push(many);
+    const sitePeriods: SiteSummary[] = [];
+    const rounds: MultiSitePeriod[] = [];
+    many.sitePeriod$.subscribe((p) => sitePeriods.push(p));
+    many.periods$.subscribe((p) => rounds.push(p));
+    let open = false;
+    many.overall$.subscribe((st) => (open = st.kind === 'open'));
+    await until('both sites open', () => {
+      clock.advance(clock.now(), true);
+      return open;
+    });
+    // Leeds: two calls answered; York: one call, abandoned. Different volumes.
+    leeds.sendAcd({ code: 3, callRefId: 1, source: '1', data1: 1 });
+    leeds.sendAcd({ code: 3, callRefId: 2, source: '2', data1: 1 });
+    leeds.sendAcd({ code: 42, callRefId: 1, source: '1', dest: '1001', destType: 'Station' });
+    leeds.sendAcd({ code: 42, callRefId: 2, source: '2', dest: '1002', destType: 'Station' });
+    york.sendAcd({ code: 3, callRefId: 9, source: '3', data1: 1 });
+    york.sendAcd({ code: 2, source: '3' });
+    const summaries = await firstValueFrom(many.summaries$.pipe(filter((m) => m.combined.totalInboundCalls === 3 && m.combined.totalAbandonedCalls === 1 && m.combined.totalAnsweredCalls === 2)));
+    expect(rounds).toEqual([]);
+    clock.advance(Date.UTC(2026, 10, 28, 0, 0, 0), true); // midnight: both sites reset
+    expect(sitePeriods.map((p) => [p.siteId, p.totalInboundCalls, p.at])).toEqual([
+      ['leeds', 2, Date.UTC(2026, 10, 28)],
+      ['york', 1, Date.UTC(2026, 10, 28)],
+    ]);
+    expect(rounds).toHaveLength(1);
+    const round = rounds[0];
+    expect(Object.keys(round?.sites ?? {})).toEqual(['leeds', 'york']);
+    // York's abandon came at once: a short abandon, left out of the service level (2 of 2, not 2 of 3).
+    expect(round?.combined).toMatchObject({ totalInboundCalls: 3, totalAnsweredCalls: 2, totalAbandonedCalls: 1, shortAbandons: 1, abandonRate: 1 / 3, serviceLevel: 1 });
+    expect(round?.combined.answeredWithinServiceLevel).toBe(summaries.combined.answeredWithinServiceLevel);
+    // The new period starts from zero.
+    expect((await firstValueFrom(many.summary$)).totalInboundCalls).toBe(0);
   });
 
   it('refuses bad or repeated site ids before connecting anything', () => {

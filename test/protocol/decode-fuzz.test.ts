@@ -9,7 +9,10 @@ import type { AcdEvent, DecodeError } from '../../src/protocol/acd-event.js';
 const MAX = 64 * 1024;
 const protoNames = Object.getOwnPropertyNames(Object.prototype).sort();
 
-const REASONS = new Set(['too-large', 'not-text', 'not-json', 'not-object', 'other-event', 'no-event-code', 'bad-shape']);
+const REASONS = new Set([
+  'too-large', 'not-text', 'invalid-utf8', 'not-json', 'not-object', 'prototype-key', 'too-deep', 'no-event', 'event-not-string',
+  'unknown-event', 'bad-shape', 'no-event-code', 'bad-event-code', 'other-event',
+]);
 
 function checkResult(r: AcdEvent | DecodeError, at: number): void {
   expect(typeof r).toBe('object');
@@ -58,10 +61,11 @@ const envelopeText = fc
     event: fc.oneof(fc.constant('acd'), fc.constant('ACD'), fc.constant('call'), wireScalar),
     fields: fc.array(fc.tuple(dataField, wireScalar), { maxLength: 12 }),
     code: fc.oneof(fc.integer({ min: 0, max: 120 }), fc.constantFrom('03', '18', ' 44 ', 'x')),
+    poison: fc.boolean(),
   })
-  .map(({ event, fields, code }) => {
+  .map(({ event, fields, code, poison }) => {
     const parts = [`"eventCode":${JSON.stringify(code)}`, ...fields.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`)];
-    return `{"event":${JSON.stringify(event)},"__proto__":{"polluted":"yes"},"data":{${parts.join(',')}}}`;
+    return `{"event":${JSON.stringify(event)},${poison ? '"__proto__":{"polluted":"yes"},' : ''}"data":{${parts.join(',')}}}`;
   });
 
 const frames: fc.Arbitrary<[Buffer | string, boolean]> = fc.oneof(

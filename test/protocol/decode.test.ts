@@ -245,10 +245,16 @@ describe('decodeAcdFrame: every DecodeError reason', () => {
     expect(err(decodeAcdFrame('x'.repeat(100), false, 0, 99)).reason).toBe('too-large');
     expect(err(decodeAcdFrame(Buffer.alloc(100), true, 0, 99)).reason).toBe('too-large');
   });
-  it('not-text: binary frames and invalid UTF-8', () => {
+  it('not-text: binary frames', () => {
     expect(err(decodeAcdFrame(Buffer.from(frame({ eventCode: 18 })), true, 0, MAX))).toMatchObject({ reason: 'not-text', message: 'binary frame' });
+  });
+  it('invalid-utf8: a text frame whose bytes are not UTF-8 (decoded once, here)', () => {
     const bad = Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]);
-    expect(err(decodeAcdFrame(bad, false, 0, MAX))).toMatchObject({ reason: 'not-text', bytes: 6 });
+    expect(err(decodeAcdFrame(bad, false, 0, MAX))).toMatchObject({ reason: 'invalid-utf8', bytes: 6 });
+    // An overlong encoding, a lone surrogate and a truncated sequence are refused too.
+    for (const b of [[0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe2, 0x82]]) {
+      expect(err(decodeAcdFrame(Buffer.concat([Buffer.from('{"event":"acd","data":{"eventCode":18,"data1":"'), Buffer.from(b), Buffer.from('"}}')]), false, 0, MAX)).reason).toBe('invalid-utf8');
+    }
   });
   it('not-json', () => {
     expect(err(decodeAcdFrame('{"event":"acd",', false, 0, MAX)).reason).toBe('not-json');
@@ -256,22 +262,49 @@ describe('decodeAcdFrame: every DecodeError reason', () => {
     expect(err(decodeAcdFrame('['.repeat(100_000), false, 0, MAX)).reason).toBe('not-json');
   });
   it('not-object', () => {
-    for (const t of ['[]', '1', '"acd"', 'null', 'true']) expect(err(decodeAcdFrame(t, false, 0, MAX)).reason).toBe('not-object');
+    for (const t of ['[]', '1', '"acd"', 'null', 'true', '[{"event":"acd","data":{"eventCode":18}}]']) expect(err(decodeAcdFrame(t, false, 0, MAX)).reason).toBe('not-object');
   });
-  it('other-event: call, smdr, missing', () => {
+  it('other-event: only a well-formed envelope of another kind (call, smdr, presence)', () => {
     expect(err(decodeAcdFrame('{"event":"call","data":{"type":"ringing"}}', false, 0, MAX))).toMatchObject({ reason: 'other-event', message: 'event is "call", not "acd"' });
     expect(err(decodeAcdFrame('{"event":"smdr","data":{}}', false, 0, MAX)).reason).toBe('other-event');
-    expect(err(decodeAcdFrame('{"data":{"eventCode":18}}', false, 0, MAX)).reason).toBe('other-event');
+    expect(err(decodeAcdFrame('{"event":"presence","data":{"status":"idle"}}', false, 0, MAX)).reason).toBe('other-event');
+    expect(err(decodeAcdFrame('{"event":" Call ","data":{}}', false, 0, MAX)).reason).toBe('other-event');
+  });
+  it('each hostile envelope has its own reason, none of them other-event', () => {
+    const cases: [string, string][] = [
+      ['{}', 'no-event'],
+      ['{"data":{"eventCode":18}}', 'no-event'],
+      ['{"event":123,"data":{}}', 'event-not-string'],
+      ['{"event":null,"data":{"eventCode":18}}', 'event-not-string'],
+      ['{"event":["acd"],"data":{"eventCode":18}}', 'event-not-string'],
+      ['{"event":{"acd":true}}', 'event-not-string'],
+      ['{"event":"cti","data":{}}', 'unknown-event'],
+      ['{"event":"","data":{}}', 'unknown-event'],
+      ['{"__proto__":{"event":"acd","data":{"eventCode":18}}}', 'prototype-key'],
+      ['{"constructor":{"prototype":{"x":1}}}', 'prototype-key'],
+      [`${'{"a":'.repeat(40)}1${'}'.repeat(40)}`, 'too-deep'],
+      [`{"event":"acd","data":{"eventCode":"x","data1":${'['.repeat(30)}${']'.repeat(30)}}}`, 'too-deep'],
+      ['{"event":"call","data":"ringing"}', 'bad-shape'],
+      ['{"event":"smdr"}', 'bad-shape'],
+    ];
+    for (const [text, reason] of cases) expect(err(decodeAcdFrame(text, false, 0, MAX)).reason, text).toBe(reason);
+  });
+  it('nesting alone is no fault: a decodable ACD event with a deep extra field is an event, a shallow non-envelope is no-event', () => {
+    expect(ok(decodeAcdFrame(`{"event":"acd","data":{"eventCode":18,"x":${'['.repeat(30)}${']'.repeat(30)}}}`, false, 0, MAX)).code).toBe(18);
+    expect(err(decodeAcdFrame(`${'{"a":'.repeat(10)}1${'}'.repeat(10)}`, false, 0, MAX)).reason).toBe('no-event');
   });
   it('no-event-code: missing, null or blank', () => {
     for (const eventCode of [undefined, null, '', '  ']) expect(err(decode({ eventCode })).reason).toBe('no-event-code');
   });
+  it('bad-event-code: an eventCode that is no non-negative integer (numbers as hostile strings)', () => {
+    expect(err(decode({ eventCode: 'abc' }))).toMatchObject({ reason: 'bad-event-code', message: 'data.eventCode: expected an integer or numeric string, found string' });
+    for (const eventCode of [1.5, -1, '1e3', '0x12', '18abc', '-5', '18.5', '9'.repeat(20), true, [18], { v: 18 }]) {
+      expect(err(decode({ eventCode })).reason, JSON.stringify(eventCode)).toBe('bad-event-code');
+    }
+  });
   it('bad-shape: data not an object, wrong field types', () => {
     expect(err(decodeAcdFrame('{"event":"acd","data":[1]}', false, 0, MAX)).reason).toBe('bad-shape');
     expect(err(decodeAcdFrame('{"event":"acd"}', false, 0, MAX)).reason).toBe('bad-shape');
-    expect(err(decode({ eventCode: 'abc' }))).toMatchObject({ reason: 'bad-shape', message: 'data.eventCode: expected an integer or numeric string, found string' });
-    expect(err(decode({ eventCode: 1.5 })).reason).toBe('bad-shape');
-    expect(err(decode({ eventCode: -1 })).reason).toBe('bad-shape');
     expect(err(decode({ eventCode: 18, callRefID: { a: 1 } })).message).toBe('data.callRefID: expected an integer or numeric string, found object');
     expect(err(decode({ eventCode: 18, destNumber: [1] })).message).toBe('data.destNumber: expected a string or number, found array');
     expect(err(decode({ eventCode: 18, data2: true })).message).toBe('data.data2: expected a string or number, found boolean');
@@ -288,15 +321,21 @@ describe('decodeAcdFrame: every DecodeError reason', () => {
 });
 
 describe('decodeAcdFrame: prototype safety', () => {
-  it('__proto__ and constructor keys neither pollute nor leak into the event', () => {
-    const e = ok(decodeAcdFrame('{"__proto__":{"polluted":1},"event":"acd","data":{"__proto__":{"polluted":2},"constructor":{"prototype":{"polluted":3}},"eventCode":18}}', false, 0, MAX));
-    expect(e.code).toBe(18);
-    expect(Object.getPrototypeOf(e)).toBe(Object.prototype);
-    expect(Object.keys(e).sort()).toStrictEqual(['at', 'code', 'data1', 'data2', 'eventString', 'name', 'pbxTime']);
+  it('__proto__ and constructor keys are refused as prototype-key and pollute nothing', () => {
+    const e = err(decodeAcdFrame('{"__proto__":{"polluted":1},"event":"acd","data":{"eventCode":18}}', false, 0, MAX));
+    expect(e).toMatchObject({ reason: 'prototype-key', message: 'the envelope has an own "__proto__" key' });
+    const d = err(decodeAcdFrame('{"event":"acd","data":{"__proto__":{"polluted":2},"constructor":{"prototype":{"polluted":3}},"eventCode":18}}', false, 0, MAX));
+    expect(d).toMatchObject({ reason: 'prototype-key', message: 'data has an own "__proto__" key' });
+    expect(err(decodeAcdFrame('{"event":"acd","data":{"constructor":1,"eventCode":18}}', false, 0, MAX)).reason).toBe('prototype-key');
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
+  it('a decoded event is a fresh plain object with only its own fields', () => {
+    const e = ok(decodeAcdFrame('{"event":"acd","data":{"toString":"x","hasOwnProperty":1,"eventCode":18}}', false, 0, MAX));
+    expect(Object.getPrototypeOf(e)).toBe(Object.prototype);
+    expect(Object.keys(e).sort()).toStrictEqual(['at', 'code', 'data1', 'data2', 'eventString', 'name', 'pbxTime']);
+  });
   it('a __proto__ "event" key is not the event', () => {
-    expect(err(decodeAcdFrame('{"__proto__":{"event":"acd","data":{"eventCode":18}}}', false, 0, MAX)).reason).toBe('other-event');
+    expect(err(decodeAcdFrame('{"__proto__":{"event":"acd","data":{"eventCode":18}}}', false, 0, MAX)).reason).toBe('prototype-key');
   });
 });
 

@@ -33,7 +33,7 @@ export type SoakFault =
   | 'refuse-logins' // session dropped and logins answered 503 for a while
   | 'restart' // the emulator stops listening for a while and forgets every session
   | 'oversized' // a frame over the client's maxFrameBytes: closed with 1009, reconnect
-  | 'invalid-utf8' // a text frame with invalid UTF-8: closed with 1007, reconnect
+  | 'invalid-utf8' // a text frame with invalid UTF-8: counted (invalid-utf8), the socket stays
   | 'malformed'; // invalid JSON, a non-object, no event code, a binary frame: counted, no reconnect
 
 const FAULT_WEIGHTS: readonly (readonly [SoakFault, number])[] = [
@@ -42,7 +42,7 @@ const FAULT_WEIGHTS: readonly (readonly [SoakFault, number])[] = [
 ];
 
 /** Faults after which the client must reconnect. */
-const RECONNECTS = new Set<SoakFault>(['drop', 'half-open', 'expire', 'already-login', 'refuse-logins', 'restart', 'oversized', 'invalid-utf8']);
+const RECONNECTS = new Set<SoakFault>(['drop', 'half-open', 'expire', 'already-login', 'refuse-logins', 'restart', 'oversized']);
 /** Faults after which the reconnect needs a new login (the session is gone). */
 const NEEDS_LOGIN = new Set<SoakFault>(['expire', 'already-login', 'refuse-logins', 'restart']);
 
@@ -299,7 +299,10 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
           break;
         case 'restart': await emu.restart(Math.round(50 + rng.next() * 400)); break;
         case 'oversized': await emu.malformed('oversized', 100_000); break;
-        case 'invalid-utf8': await emu.malformed('invalid-utf8'); break;
+        case 'invalid-utf8':
+          await emu.malformed('invalid-utf8');
+          expectedMalformed += 1;
+          break;
         case 'malformed':
           await emu.malformed('invalid-json');
           await emu.malformed('not-object');

@@ -39,7 +39,8 @@ describe('compileFilters', () => {
     expect(f(ev(14, { src: '1', d1: '2' }))).toBeUndefined(); // blank data2: no group carried
     expect(f(ev(66, { ref: 1, src: '1', d1: '4' }))).toBe('group');
     expect(f(ev(66, { ref: 1, src: '1', d1: '0' }))).toBeUndefined();
-    expect(f(ev(3, { ref: 1, src: 'co:1', d1: '4' }))).toBeUndefined(); // 3 is not in the list of group events
+    expect(f(ev(3, { ref: 1, src: 'co:1', d1: '4' }))).toBe('group'); // 3 CO IN RING names its group too (metrics.md §1, §6)
+    expect(f(ev(3, { ref: 1, src: 'co:1' }))).toBeUndefined(); // a group ringing: data1 blank, no group
   });
 
   it('blocked is checked before allowed, then stations, then groups', () => {
