@@ -264,11 +264,14 @@ async function main(): Promise<void> {
     const got = receipts(Math.round(rate * SECONDS));
     const loop = monitorEventLoopDelay({ resolution: 5 });
     loop.enable();
+    const cpu0 = process.cpuUsage();
     const paced = await pace(rate, SECONDS);
     const sentMs = performance.now() - t0;
     const r = await got;
     loop.disable();
     const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuShare = (cpu.user + cpu.system) / 1000 / ms;
     const ok = r.refs.length >= paced.sent;
     const ackedNow = (bridge.stats().sites['site01']?.acked ?? 0) - acked0;
     // Frame i of the pace is call (i >> 1) + 1, ring first: its send instant is sentAt[i].
@@ -284,7 +287,8 @@ async function main(): Promise<void> {
         `bridge acked ${fmt(ackedNow)}\n` +
         `  latency PBX send → consumer: p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms, max ${lat.reduce((a, b) => Math.max(a, b), 0).toFixed(1)} ms   (load before ${loadBefore}, after ${load()})\n` +
         `  of which PBX → client p50 ${pct(toClient, 50).toFixed(1)} / p99 ${pct(toClient, 99).toFixed(1)} ms, client → bridge → JetStream → consumer p50 ${pct(clientToConsumer, 50).toFixed(1)} / p99 ${pct(clientToConsumer, 99).toFixed(1)} ms; ` +
-        `event-loop delay of the client + bridge process p99 ${(loop.percentile(99) / 1e6).toFixed(1)} / max ${(loop.max / 1e6).toFixed(1)} ms`,
+        `event-loop delay of the client + bridge process p99 ${(loop.percentile(99) / 1e6).toFixed(1)} / max ${(loop.max / 1e6).toFixed(1)} ms, its CPU ${(cpuShare * 100).toFixed(0)}% of a core ` +
+        `(${((cpu.user + cpu.system) / r.refs.length).toFixed(1)} µs per event)`,
     );
   }
   console.log(`\nbridge: ${JSON.stringify(bridge.stats().sites['site01'])}`);
