@@ -3,15 +3,16 @@
 //   <site>:<epoch>:<seq>     e.g. leeds:1764288000123:42
 //
 // `epoch` is the instant (ms) the bridge process started (kept above the previous run's in the spool folder, see
-// `nextEpoch`), `seq` counts the site's messages from 1 in that run.
+// `nextEpoch`), `seq` counts the site's messages from 1 in that run, without holes: only a message the outbox
+// queues gets a seq, in queue order (PBX order), so a consumer knows which id comes next (see reorder.ts).
 // The id is made once, when the frame is received, and travels with the frame into the bridge's spool file.
 // Why not a hash of the frame: the PBX legitimately sends identical frames (same code, fields and 1-second
 // `time`), and two of them must both count. Why not the PBX socket generation: two bridge runs would reuse it.
 //
 // Duplicates arise only from re-publishing a frame whose ack was lost: a retry after a timeout or a NATS
 // restart, or a restarted bridge replaying its spool. All of them reuse the stored id, so JetStream drops the
-// copy within the stream's `duplicate_window`, and a consumer drops any id of a site not greater than the last
-// it delivered (ids of a site grow: (epoch, seq) in lexicographic order), covering redeliveries too.
+// copy within the stream's `duplicate_window`, and a consumer drops an id it already delivered (redeliveries too).
+// Ids of a site grow: (epoch, seq) in lexicographic order.
 
 /** A parsed message id. */
 export interface MessageId {
@@ -35,14 +36,4 @@ export function parseMessageId(s: string): MessageId | undefined {
 /** Orders two ids of one site: negative when `a` was made before `b`. */
 export function compareMessageIds(a: MessageId, b: MessageId): number {
   return a.epoch !== b.epoch ? a.epoch - b.epoch : a.seq - b.seq;
-}
-
-/**
- * The consumer's duplicate rule: a message is new when its id is greater than the last delivered id of its
- * site. Returns the new last id, or `undefined` for a duplicate. Messages without a parseable id are always new.
- */
-export function admitId(last: MessageId | undefined, next: MessageId | undefined): { readonly last: MessageId | undefined } | undefined {
-  if (next === undefined) return { last };
-  if (last !== undefined && compareMessageIds(next, last) <= 0) return undefined;
-  return { last: next };
 }

@@ -1,10 +1,14 @@
 // The bridge's outbox: the buffering and retry policy, as plain data and functions (no I/O, no clock).
 //
 // Messages wait in FIFO order until JetStream acknowledges them. At most `maxInFlight` are published and not yet
-// settled; a failed publish sends every unacknowledged message again from the oldest, in order, with the same
-// message id (JetStream drops the copies it already stored). At most `maxBuffered` messages wait: past that the
-// newest are dropped (so what waits stays one contiguous run) and counted; the run of dropped frames is reported
-// once, as a gap marker put in front of the next message accepted.
+// settled; a failed publish, or a lost connection, sends every unacknowledged message again from the oldest, in
+// order, with the same message id (JetStream drops the copies it already stored), before anything newer. At most
+// `maxBuffered` messages wait: past that the newest are dropped (so what waits stays one contiguous run) and
+// counted; the run of dropped frames is reported once, as a gap marker put in front of the next message accepted.
+//
+// Message ids are stamped here, in queue order, only on what is queued: a site's ids are then dense (seq 1, 2, 3…
+// without holes) and in PBX order, which is what lets a consumer tell a message still to come from one that was
+// lost (see reorder.ts).
 //
 // Like the metrics reducer, the functions update the outbox in place (one frame must cost O(1)); the outbox is
 // owned by one bridge site.
@@ -19,6 +23,9 @@ export interface OutMessage {
   /** The frame's receive instant (scheduler ms). */
   readonly at: number;
 }
+
+/** A message before it is queued: its id is stamped when (and only if) it is. */
+export type Draft = Omit<OutMessage, 'id'>;
 
 /** A run of dropped messages, reported as a gap. */
 export interface DropRun {
@@ -89,31 +96,39 @@ export function pendingMessages(box: Outbox): OutMessage[] {
 /**
  * Offers a message; returns the messages queued (empty: dropped over the bound, and counted). When accepted after
  * drops, the drop run is first turned into a message by `gapFor` and queued ahead of it (the bound may be passed
- * by that one marker).
+ * by that one marker). `stamp` gives each queued message its id, in queue order.
  */
-export function offer(box: Outbox, msg: OutMessage, gapFor: (run: DropRun) => OutMessage): readonly OutMessage[] {
+export function offer(box: Outbox, draft: Draft, stamp: (d: Draft) => OutMessage, gapFor: (run: DropRun) => Draft): readonly OutMessage[] {
   if (pendingCount(box) >= box.policy.maxBuffered) {
     box.dropped++;
     const r = box.dropRun;
-    box.dropRun = r === undefined ? { from: msg.at, to: msg.at, count: 1 } : { from: r.from, to: msg.at, count: r.count + 1 };
+    box.dropRun = r === undefined ? { from: draft.at, to: draft.at, count: 1 } : { from: r.from, to: draft.at, count: r.count + 1 };
     return [];
   }
   if (box.dropRun !== undefined) {
-    const gap = gapFor(box.dropRun);
+    const gap = stamp(gapFor(box.dropRun));
     box.dropRun = undefined;
+    const msg = stamp(draft);
     box.slots.push({ msg: gap, acked: false }, { msg, acked: false });
     box.queued += 2;
     return [gap, msg];
   }
+  const msg = stamp(draft);
   box.slots.push({ msg, acked: false });
   box.queued++;
   return [msg];
 }
 
+/** Queues a message that already has its id (replayed from the spool): no bound, it is on disk already. */
+export function restore(box: Outbox, msg: OutMessage): void {
+  box.slots.push({ msg, acked: false });
+  box.queued++;
+}
+
 /** Queues the gap marker of a drop run as soon as there is room again (returns it, for the spool), else nothing. */
-export function flushDrops(box: Outbox, gapFor: (run: DropRun) => OutMessage): readonly OutMessage[] {
+export function flushDrops(box: Outbox, stamp: (d: Draft) => OutMessage, gapFor: (run: DropRun) => Draft): readonly OutMessage[] {
   if (box.dropRun === undefined || pendingCount(box) >= box.policy.maxBuffered) return [];
-  const gap = gapFor(box.dropRun);
+  const gap = stamp(gapFor(box.dropRun));
   box.dropRun = undefined;
   box.slots.push({ msg: gap, acked: false });
   box.queued++;
@@ -158,15 +173,25 @@ export function ackSent(box: Outbox, sent: Sent): void {
 }
 
 /**
- * A publish failed (timeout, no connection, no stream). Every unacknowledged message will be sent again from the
+ * A publish failed (timeout, no stream, an error ack). Every unacknowledged message will be sent again from the
  * oldest; returns `false` for a failure of an older generation, already handled.
  */
 export function failSent(box: Outbox, sent: Sent): boolean {
   if (sent.generation !== box.generation) return false;
+  failAll(box);
+  return true;
+}
+
+/**
+ * The connection was lost: whatever is in flight may or may not be stored, and nothing of it will be acknowledged.
+ * Everything unacknowledged is sent again from the oldest, before anything newer. Returns how many were in flight.
+ */
+export function failAll(box: Outbox): number {
+  const inFlight = box.inFlight;
   box.generation++;
   box.inFlight = 0;
   box.cursor = box.base + box.head;
-  return true;
+  return inFlight;
 }
 
 /** True when there is something to send and room in the window. */

@@ -6,6 +6,7 @@ import { jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager }
 import { Kvm, type KV } from '@nats-io/kv';
 import { connect as natsConnect, type NatsConnection } from '@nats-io/transport-node';
 import type { SchedulerLike } from 'rxjs';
+import type { LogFields, Logger } from '../logging/logger.js';
 import { DEFAULT_BUCKET, DEFAULT_PREFIX, DEFAULT_STREAM, streamSubjects } from './subjects.js';
 
 /** Names and limits of the stream and bucket. */
@@ -20,6 +21,8 @@ export interface JetStreamNames {
   readonly duplicateWindowMs?: number;
   /** The stream's retention (default 7 days). */
   readonly maxAgeMs?: number;
+  /** Replicas of the stream and the bucket when this creates them: 1 (default) on one server, 3 on a cluster. */
+  readonly replicas?: number;
 }
 
 /** The resolved names. */
@@ -29,6 +32,7 @@ export interface ResolvedNames {
   readonly prefix: string;
   readonly duplicateWindowMs: number;
   readonly maxAgeMs: number;
+  readonly replicas: number;
 }
 
 /** Fills in the defaults. */
@@ -39,6 +43,7 @@ export function resolveNames(n: JetStreamNames = {}): ResolvedNames {
     prefix: n.prefix ?? DEFAULT_PREFIX,
     duplicateWindowMs: n.duplicateWindowMs ?? 600_000,
     maxAgeMs: n.maxAgeMs ?? 7 * 86_400_000,
+    replicas: n.replicas ?? 1,
   };
 }
 
@@ -58,6 +63,7 @@ export async function ensureStream(nc: NatsConnection, names: ResolvedNames): Pr
         retention: RetentionPolicy.Limits,
         duplicate_window: ns(names.duplicateWindowMs),
         max_age: ns(names.maxAgeMs),
+        num_replicas: names.replicas,
       });
     } catch (err: unknown) {
       // Another process created it between our two calls: fine if it now exists.
@@ -71,17 +77,74 @@ export async function ensureStream(nc: NatsConnection, names: ResolvedNames): Pr
 
 /** Opens (creating if needed) the summary bucket: one value per site (history 1). */
 export async function ensureBucket(nc: NatsConnection, names: ResolvedNames): Promise<KV> {
-  return new Kvm(nc).create(names.bucket, { history: 1 });
+  return new Kvm(nc).create(names.bucket, { history: 1, replicas: names.replicas });
 }
 
-/** A promise resolved after `ms` on the scheduler's clock (the retry pauses of the bridge and its consumers). */
-export function pauseOn(scheduler: SchedulerLike): (ms: number) => Promise<void> {
-  return (ms) =>
+/** The retry pauses of a bridge or a consumer: `pause(ms)` resolves after `ms` on the scheduler's clock. */
+export interface Pauses {
+  (ms: number): Promise<void>;
+  /** On close: every pause resolves now (its timer cancelled), and later ones at once. */
+  interrupt(): void;
+}
+
+/** The retry pauses on `scheduler` (see {@link Pauses}), so that close() never waits out a retry timer. */
+export function pauseOn(scheduler: SchedulerLike): Pauses {
+  const waiting = new Set<{ readonly timer: { unsubscribe(): void }; readonly resolve: () => void }>();
+  let interrupted = false;
+  const pause = (ms: number): Promise<void> =>
     new Promise<void>((resolve) => {
-      scheduler.schedule(() => {
+      if (interrupted) {
         resolve();
-      }, ms);
+        return;
+      }
+      const entry = {
+        resolve,
+        timer: scheduler.schedule(() => {
+          waiting.delete(entry);
+          resolve();
+        }, ms),
+      };
+      waiting.add(entry);
     });
+  return Object.assign(pause, {
+    interrupt: () => {
+      interrupted = true;
+      for (const w of waiting) {
+        w.timer.unsubscribe();
+        w.resolve();
+      }
+      waiting.clear();
+    },
+  });
+}
+
+/**
+ * A warning logged once per state change, not once per attempt (R24): `note(text, cause)` logs at warn when the
+ * text or its cause differs from the last one noted (repeats go to debug, counted); `clear()` ends the state (the
+ * next note logs again) and returns how many repeats it had.
+ */
+export function onePerChange(logger: Logger): { note(text: string, cause: string, fields?: LogFields): void; clear(): number } {
+  let last: string | undefined;
+  let repeats = 0;
+  return {
+    note(text, cause, fields) {
+      const key = `${text}\n${cause}`;
+      if (key === last) {
+        repeats++;
+        logger.debug(text, { ...fields, error: cause, repeats });
+        return;
+      }
+      last = key;
+      repeats = 0;
+      logger.warn(text, { ...fields, error: cause });
+    },
+    clear() {
+      const n = repeats;
+      last = undefined;
+      repeats = 0;
+      return n;
+    },
+  };
 }
 
 /** Options of {@link connectUntilClosed}. */

@@ -10,8 +10,8 @@ import type { OutMessage } from './outbox.js';
 /** An open spool file of one site. */
 export interface Spool {
   readonly path: string;
-  /** Appends one message. */
-  append(msg: OutMessage): void;
+  /** Appends messages (one write for all of them). */
+  append(msgs: readonly OutMessage[]): void;
   /** Called after acks: empties or compacts the file (see the file comment). */
   settle(pending: () => readonly OutMessage[], pendingCount: number): void;
   close(): void;
@@ -55,9 +55,12 @@ export function openSpool(dir: string, siteId: string): { readonly spool: Spool;
   let lines = replay.length;
   const spool: Spool = {
     path,
-    append(msg) {
-      writeSync(fd, `${JSON.stringify(msg)}\n`);
-      lines++;
+    append(msgs) {
+      if (msgs.length === 0) return;
+      let text = '';
+      for (const m of msgs) text += `${JSON.stringify(m)}\n`;
+      writeSync(fd, text);
+      lines += msgs.length;
     },
     settle(pending, pendingCount) {
       if (pendingCount === 0) {

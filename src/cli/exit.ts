@@ -43,7 +43,12 @@ const CODE_ADVICE: Partial<Record<PbxErrorCode, string>> = {
 /** The exit code of a fatal error (see the file comment). */
 export function exitCodeOf(err: unknown): number {
   if (err instanceof ConfigError) return EXIT.config;
-  return (isPbxError(err) ? CODE_EXIT[err.code] : undefined) ?? EXIT.failed;
+  return (isPbxError(err) ? exitCodeOfCode(err.code) : undefined) ?? EXIT.failed;
+}
+
+/** The exit code of a fatal error's stable code (`AUTH_INVALID_CREDENTIALS` → 77 …); 1 for any other. */
+export function exitCodeOfCode(code: string | undefined): number {
+  return (code !== undefined && Object.hasOwn(CODE_EXIT, code) ? CODE_EXIT[code as PbxErrorCode] : undefined) ?? EXIT.failed;
 }
 
 /**

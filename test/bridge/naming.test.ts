@@ -2,7 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { eventSubject, gapSubject, parseSubject, siteFilter, stateSubject } from '../../src/bridge/subjects.js';
-import { admitId, compareMessageIds, formatMessageId, parseMessageId } from '../../src/bridge/message-id.js';
+import { compareMessageIds, formatMessageId, parseMessageId } from '../../src/bridge/message-id.js';
+import { admit, createSiteOrder } from '../../src/bridge/reorder.js';
 
 const siteId = fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/);
 
@@ -36,14 +37,13 @@ describe('message ids', () => {
     expect(parseMessageId('not an id')).toBeUndefined();
   });
 
-  it('a consumer admits a site’s id once, and nothing older (a redelivery or a replayed spool)', () => {
+  it('a consumer delivers a site’s id once: the same id again is a redelivery; a newer run follows on (reorder.test.ts has the rest)', () => {
     const id = (epoch: number, seq: number) => ({ siteId: 's', epoch, seq });
-    let last = admitId(undefined, id(1, 1))?.last;
-    expect(last).toEqual(id(1, 1));
-    expect(admitId(last, id(1, 1))).toBeUndefined(); // the same message again
-    last = admitId(last, id(1, 2))?.last;
-    expect(admitId(last, id(1, 1))).toBeUndefined(); // older
-    expect(admitId(last, id(2, 1))?.last).toEqual(id(2, 1)); // a newer bridge run
-    expect(admitId(last, undefined)?.last).toEqual(last); // no id: always new
+    const o = createSiteOrder<string>({ maxHeld: 10, maxHoldMs: 1000 });
+    expect(admit(o, id(1, 1), 'a', 0)).toEqual([{ kind: 'deliver', value: 'a' }]);
+    expect(admit(o, id(1, 1), 'a', 0)).toEqual([{ kind: 'duplicate', value: 'a' }]);
+    expect(admit(o, id(1, 2), 'b', 0)).toEqual([{ kind: 'deliver', value: 'b' }]);
+    expect(admit(o, id(2, 1), 'c', 0)).toEqual([{ kind: 'deliver', value: 'c' }]); // a newer bridge run
+    expect(admit(o, undefined, 'd', 0)).toEqual([{ kind: 'deliver', value: 'd' }]); // no id: not the bridge's, as it comes
   });
 });

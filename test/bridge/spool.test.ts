@@ -23,8 +23,8 @@ describe('spool', () => {
     const dir = tempDir();
     const first = openSpool(dir, 's');
     expect(first.replay).toEqual([]);
-    first.spool.append(msg(1));
-    first.spool.append(msg(2));
+    first.spool.append([msg(1)]);
+    first.spool.append([msg(2)]);
     // killed here: no close; then a torn write
     appendFileSync(spoolPath(dir, 's'), '{"id":"s:1:3","subj');
     const second = openSpool(dir, 's');
@@ -37,13 +37,14 @@ describe('spool', () => {
   it('is emptied when nothing waits, and compacted to the waiting messages when it grows', () => {
     const dir = tempDir();
     const { spool } = openSpool(dir, 's');
-    spool.append(msg(1));
+    spool.append([msg(1)]);
     spool.settle(() => [], 0);
     expect(readFileSync(spool.path, 'utf8')).toBe('');
-    for (let i = 1; i <= 10_010; i++) spool.append(msg(i));
+    // One write for a batch.
+    spool.append(Array.from({ length: 10_010 }, (_, i) => msg(i + 1)));
     spool.settle(() => [msg(10_010)], 1);
     expect(readSpool(spool.path)).toEqual([msg(10_010)]);
-    spool.append(msg(10_011));
+    spool.append([msg(10_011)]);
     expect(readSpool(spool.path)).toEqual([msg(10_010), msg(10_011)]);
     spool.close();
   });
