@@ -12,7 +12,8 @@
 // - `sh` blocks: every command line must be in SH_COMMANDS below, which says how it runs here (with the
 //   emulator's address instead of a PBX's, `node bin/ipecs-rx.js` for `npx ipecs-rx`, port 0 for a fixed one),
 //   or why it does not (`npm test` itself). A README line that is not in the table fails this test.
-// - `json` blocks must parse; `ini` blocks are configuration for other programs (systemd) and are not run.
+// - `json` blocks must parse; `ini` blocks are configuration for other programs (systemd) and are not run; `conf`
+//   blocks are nats-server configurations, each checked by `nats-server -t` (its store folder pointed at a temp one).
 // The wallboard README's settings block must decode as wallboard settings.
 //
 // Blocks that need nats-server run only where it is installed (one loud line otherwise; a failure under CI=true).
@@ -73,7 +74,8 @@ const blocks = codeBlocks(readme);
 const tsBlocks = blocks.filter((b) => b.lang === 'ts');
 const shLines = blocks
   .filter((b) => b.lang === 'sh')
-  .flatMap((b) => b.code.split('\n').map((l) => ({ block: b, text: l.replace(/\s+#.*$/, '').trim() })))
+  // A line ending in a backslash continues on the next (one command).
+  .flatMap((b) => b.code.replace(/\\\n\s*/g, '').split('\n').map((l) => ({ block: b, text: l.replace(/\s+#.*$/, '').trim() })))
   .filter((l) => l.text !== '' && !l.text.startsWith('#'));
 
 /** How each shell command of the README runs here. `cmd` gets the test's folder, the emulator and NATS. */
@@ -139,6 +141,10 @@ const SH_COMMANDS: readonly ShCommand[] = [
     match: /^ipecs-rx bridge --config \/etc\/ipecs\/leeds\.conf --site leeds --nats nats:\/\/nats\.example:4222$/,
     needs: 'nats',
     run: ({ dir, natsUrl, line }) => ({ cmd: `${cli(line).replace('/etc/ipecs/leeds.conf', 'ipecs.conf').replace('nats://nats.example:4222', natsUrl ?? '')} --duration 3 --spool none`, cwd: dir }),
+  },
+  {
+    match: /^ipecs-rx bridge --config \/etc\/ipecs\/leeds\.conf --site leeds --replicas 3 --nats nats:\/\/nats1\.example:4222,nats:\/\/nats2\.example:4222,nats:\/\/nats3\.example:4222$/,
+    skip: 'needs a three-node cluster: test/bridge/cluster.test.ts runs the bridge with three seed URLs and --replicas 3',
   },
   {
     match: /^ipecs-rx bridge --config sites\.json --nats nats:\/\/nats\.example:4222$/,
@@ -222,9 +228,10 @@ interface Ran {
 async function run(
   command: { argv: readonly string[] } | { sh: string },
   cwd: string,
-  opts: { until?: RegExp; ready?: () => boolean; stopAfterMs?: number; ms?: number } = {},
+  opts: { until?: RegExp; ready?: () => boolean; stopAfterMs?: number; ms?: number; exec?: readonly string[] } = {},
 ): Promise<Ran> {
-  const child = 'sh' in command ? spawn('bash', ['-c', command.sh], { cwd, env: env(), detached: true }) : spawn(process.execPath, command.argv, { cwd, env: env(), detached: true });
+  const [program, ...programArgs] = opts.exec ?? [process.execPath, ...('argv' in command ? command.argv : [])];
+  const child = 'sh' in command ? spawn('bash', ['-c', command.sh], { cwd, env: env(), detached: true }) : spawn(program ?? process.execPath, programArgs, { cwd, env: env(), detached: true });
   let stdout = '';
   let stderr = '';
   const signal = (s: NodeJS.Signals): void => {
@@ -277,11 +284,20 @@ describe('README.md code blocks', () => {
   it('has the blocks this test knows how to run, and every shell line is in SH_COMMANDS', () => {
     expect(tsBlocks.length).toBeGreaterThanOrEqual(5);
     expect(shLines.length).toBeGreaterThanOrEqual(8);
-    for (const b of blocks) expect(['ts', 'sh', 'json', 'ini', ''], `README line ${String(b.line)}: a \`${b.lang}\` block`).toContain(b.lang);
+    for (const b of blocks) expect(['ts', 'sh', 'json', 'ini', 'conf', ''], `README line ${String(b.line)}: a \`${b.lang}\` block`).toContain(b.lang);
     for (const l of shLines) expect(SH_COMMANDS.filter((c) => c.match.test(l.text)).map((c) => c.match.source), `README line ${String(l.block.line)}: \`${l.text}\` is not in SH_COMMANDS`).toHaveLength(1);
     for (const b of tsBlocks) expect(b.options.until !== undefined || b.options.ends === true || b.options.stopAfterMs !== undefined, `README line ${String(b.line)}: say how to run it (readme-test comment)`).toBe(true);
     for (const b of blocks.filter((x) => x.lang === 'json')) expect(() => JSON.parse(b.code) as unknown).not.toThrow();
   });
+
+  for (const b of blocks.filter((x) => x.lang === 'conf')) {
+    it.skipIf(!natsFound)(`README line ${String(b.line)}: nats-server -t accepts the configuration`, async () => {
+      const file = join(good, `nats-${String(b.line)}.conf`);
+      writeFileSync(file, b.code.replace(/store_dir: "[^"]*"/g, `store_dir: "${join(good, `js-${String(b.line)}`)}"`));
+      const r = await run({ argv: [] }, good, { ms: 20_000, exec: ['nats-server', '-t', '-c', file] });
+      expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    }, 30_000);
+  }
 
   it('the ts blocks type-check (strict, as the project is)', () => {
     const parsed = ts.getParsedCommandLineOfConfigFile(join(good, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
