@@ -9,11 +9,7 @@ import { startEmulator } from '../src/emulator/index.js';
 
 const emulator = await startEmulator({ port: 0, centre: { seed: 7, speed: 60 } });
 const client = connect(
-  {
-    server: { host: emulator.host, port: emulator.port, userId: 'acd', password: 'acd' },
-    tls: { fingerprint256: emulator.fingerprint256 },
-    log: { file: null },
-  },
+  { ...emulator.clientConfig(), log: { file: null } },
   { env: {} },
 );
 

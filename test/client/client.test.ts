@@ -19,8 +19,7 @@ afterEach(async () => {
 function configFor(emu: Emulator, userId = 'acd', extra: ConfigInput = {}): ConfigInput {
   return {
     ...extra,
-    server: { host: emu.host, port: emu.port, userId, password: userId },
-    tls: { fingerprint256: emu.fingerprint256 },
+    ...emu.clientConfig({ userId }),
     log: { file: null },
   };
 }

@@ -24,7 +24,7 @@ function configFile(emu: Emulator, extra: Record<string, unknown> = {}, mode = 0
   const dir = mkdtempSync(join(tmpdir(), 'ipecs-hooks-'));
   const file = join(dir, 'ipecs.conf');
   const log = join(dir, 'ipecsapi.log');
-  const config = { server: { host: '127.0.0.1', port: emu.port, userId: 'acd', password: 'acd' }, tls: { fingerprint256: emu.fingerprint256 }, log: { file: log }, ...extra };
+  const config = { ...emu.clientConfig(), log: { file: log }, ...extra };
   writeFileSync(file, JSON.stringify(config), { mode });
   chmodSync(file, mode);
   return { file, log };

@@ -33,7 +33,7 @@ describe('record a live run, replay it', () => {
   beforeAll(async () => {
     emu = await startEmulator({ port: 0, centre: { seed: 3, speed: SPEED, arrivalPerHour: 240 } });
     const { config } = resolveConfig(
-      { server: { host: emu.host, port: emu.port, userId: 'acd', password: 'acd' }, tls: { fingerprint256: emu.fingerprint256 }, log: { file: null, console: false } },
+      { ...emu.clientConfig(), log: { file: null, console: false } },
       {},
     );
     const conn = createConnection(config, { logger: silentLogger });
