@@ -1,32 +1,12 @@
 // The clock-advance control (ipecs-webapi.md §10.1 item 17): session timers and the centre's clock move at once, so
 // tests of expiry, the Already-Login grace and a centre's day wait for nothing real. Plain axios + ws.
-import { afterEach, describe, expect, it } from 'vitest';
-import { generateCentreEvents, startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { acdData, body, httpClient, login, openSocket, token, waitFor, type Recorder } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { generateCentreEvents } from '../../src/emulator/index.js';
+import { acdData, body, checkConnection, emulatorPerTest, httpClient, login, openSocket, pbxMs, token, waitFor } from './helpers.js';
 
-let emu: Emulator | undefined;
-const sockets: Recorder[] = [];
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.ws.terminate();
-  await emu?.stop();
-  emu = undefined;
-});
+const { start, sockets } = emulatorPerTest();
 
-async function start(opts: Parameters<typeof startEmulator>[0] = {}): Promise<Emulator> {
-  emu = await startEmulator({ port: 0, timeAndDate: false, ...opts });
-  return emu;
-}
-
-const check = (e: Emulator, t: string): Promise<number> =>
-  httpClient(e).post('/ipxapi/users/acd/checkconnection', null, { headers: { Authorization: `Bearer ${t}` } }).then((r) => r.status);
-
-/** PBX `YYYY/MM/DD hh:mm:ss` → epoch ms (local time). */
-const pbxMs = (s: unknown): number => {
-  const [date, clock] = String(s).split(' ');
-  const [y, mo, d] = (date ?? '').split('/').map(Number);
-  const [h, mi, se] = (clock ?? '').split(':').map(Number);
-  return new Date(y ?? 0, (mo ?? 1) - 1, d ?? 1, h ?? 0, mi ?? 0, se ?? 0).getTime();
-};
+const check = checkConnection;
 
 describe('advanceClock: session timers', () => {
   it('expires an idle session without a socket once checkConnectionTimer has passed, and not before', async () => {

@@ -2,23 +2,17 @@
 // events only for the session's monitor set, the 100-device limit, Monitor/Presence Stop bodies (A-26), parameters
 // by query, q= or JSON body (A-28), transactionID echo (A-30), SMDR DELETE by q=, raw JSON or URL-encoded body
 // (A-13), countOnly inside q, maxCount default 50, a station's own records only, live SMDR frames (A-12).
-import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { body, httpClient, openSocket, token, waitFor, type Recorder } from './helpers.js';
-
-let emu: Emulator | undefined;
-const sockets: Recorder[] = [];
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.ws.terminate();
-  await emu?.stop();
-  emu = undefined;
-});
+import { describe, expect, it } from 'vitest';
+import { type Emulator } from '../../src/emulator/index.js';
+import { body, emulatorPerTest, httpClient, openSocket, token, waitFor, type Recorder } from './helpers.js';
 
 const ACCOUNTS = [
   { userId: 'acd', password: 'acd', kind: 'server' as const },
   { userId: 'acd2', password: 'acd2', kind: 'server' as const },
   { userId: '1003', password: '1234', kind: 'station' as const },
 ];
+const { start, sockets } = emulatorPerTest({ accounts: ACCOUNTS });
+let emu: Emulator | undefined;
 
 async function server(user = 'acd'): Promise<{ tok: string; http: ReturnType<typeof httpClient>; rec: Recorder; auth: { headers: Record<string, string> } }> {
   if (emu === undefined) throw new Error('no emulator');
@@ -32,7 +26,7 @@ const calls = (rec: Recorder): Record<string, unknown>[] =>
 
 describe('emulator CTI wire', () => {
   it('numbers events per session from 1 and sends only the monitored devices', async () => {
-    emu = await startEmulator({ port: 0, timeAndDate: false, accounts: ACCOUNTS });
+    emu = await start();
     const a = await server('acd');
     const b = await server('acd2');
     const base = (u: string): string => `/ipxapi/server/v1/users/${u}/call`;
@@ -56,7 +50,7 @@ describe('emulator CTI wire', () => {
   });
 
   it('takes GET parameters by query string, q= or JSON body (A-28), echoes transactionID (A-30), answers 404/403 with the CTI code', async () => {
-    emu = await startEmulator({ port: 0, timeAndDate: false, accounts: ACCOUNTS });
+    emu = await start();
     const a = await server();
     const url = '/ipxapi/server/v1/users/acd/call';
     expect(body(await a.http.get(`${url}/dnd?deviceNumber=1005&DN=1005`, a.auth))).toEqual({ data: { svcType: 'disable' } });
@@ -80,7 +74,7 @@ describe('emulator SMDR wire', () => {
   };
 
   it('DELETE takes the filter as q=, a raw JSON body or a URL-encoded body; answers {}', async () => {
-    emu = await startEmulator({ port: 0, timeAndDate: false, accounts: ACCOUNTS });
+    emu = await start();
     seed(emu);
     const a = await server();
     const url = '/ipxapi/server/v1/users/acd/smdr';
@@ -94,7 +88,7 @@ describe('emulator SMDR wire', () => {
   });
 
   it('GET: maxCount default 50, countOnly as a pair or inside q, a station sees its own records only and cannot delete', async () => {
-    emu = await startEmulator({ port: 0, timeAndDate: false, accounts: ACCOUNTS });
+    emu = await start();
     seed(emu);
     const a = await server();
     const url = '/ipxapi/server/v1/users/acd/smdr';
@@ -109,7 +103,7 @@ describe('emulator SMDR wire', () => {
   });
 
   it('sends each new record live as {"event":"smdr","data":{record}} (A-12)', async () => {
-    emu = await startEmulator({ port: 0, timeAndDate: false, accounts: ACCOUNTS });
+    emu = await start();
     const a = await server();
     emu.smdrAdd({ StationNumber: '1003', DialedNumber1: '0123' });
     await waitFor(() => a.rec.texts().length === 1);
@@ -117,7 +111,7 @@ describe('emulator SMDR wire', () => {
   });
 
   it('admin: POST/GET /admin/smdr, /admin/cti/registered, GET /admin/api-requests', async () => {
-    emu = await startEmulator({ port: 0, timeAndDate: false, accounts: ACCOUNTS, cti: { unregistered: ['1009'] } });
+    emu = await start({ cti: { unregistered: ['1009'] } });
     const a = await server();
     await a.http.post('/ipxapi/server/v1/users/acd/call/monitor', { deviceNumber: ['1009'] }, a.auth);
     expect(body(await a.http.post('/admin/smdr', [{ StationNumber: '1003' }, { StationNumber: '1004' }]))).toEqual([{ StationNumber: '1003', Index: '1' }, { StationNumber: '1004', Index: '2' }]);

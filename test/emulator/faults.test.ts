@@ -1,23 +1,13 @@
 // Fault injection, burst, restart and the admin API of the emulator, seen from plain ws/axios clients.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import axios from 'axios';
 import * as net from 'node:net';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { body, httpClient, login, openSocket, token, waitFor } from './helpers.js';
 
-let emu: Emulator | undefined;
-afterEach(async () => {
-  await emu?.stop();
-  emu = undefined;
-});
+import { body, checkConnection, emulatorPerTest, httpClient, login, openSocket, token, waitFor } from './helpers.js';
 
-async function start(opts: Parameters<typeof startEmulator>[0] = {}): Promise<Emulator> {
-  emu = await startEmulator({ port: 0, timeAndDate: false, ...opts });
-  return emu;
-}
+const { start } = emulatorPerTest();
 
-const check = (e: Emulator, t: string): Promise<number> =>
-  httpClient(e).post('/ipxapi/users/acd/checkconnection', null, { headers: { Authorization: `Bearer ${t}` } }).then((r) => r.status);
+const check = checkConnection;
 
 describe('faults', () => {
   it('dropSockets kills every socket abruptly (1006) and keeps the session', async () => {

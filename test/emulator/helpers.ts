@@ -3,7 +3,8 @@ import axios, { type AxiosResponse } from 'axios';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import WebSocket from 'ws';
-import type { Emulator } from '../../src/emulator/index.js';
+import { afterEach } from 'vitest';
+import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 
 /** An axios instance pinned to the emulator's certificate that never throws on a status. */
 export function httpClient(emu: Emulator): ReturnType<typeof axios.create> {
@@ -95,3 +96,39 @@ export function refusedUpgrade(emu: Emulator, tok: string | undefined, path = '/
     req.end();
   });
 }
+
+/**
+ * One emulator per test, stopped after it with every recorder the test pushed to `sockets` (registers an
+ * `afterEach`; call it at the top of a test file). `start` takes `port: 0, timeAndDate: false`, then `defaults`.
+ */
+export function emulatorPerTest(defaults: Parameters<typeof startEmulator>[0] = {}): {
+  readonly start: (opts?: Parameters<typeof startEmulator>[0]) => Promise<Emulator>;
+  readonly sockets: Recorder[];
+} {
+  const sockets: Recorder[] = [];
+  let current: Emulator | undefined;
+  afterEach(async () => {
+    for (const s of sockets.splice(0)) s.ws.terminate();
+    await current?.stop();
+    current = undefined;
+  });
+  return {
+    sockets,
+    start: async (opts = {}) => {
+      current = await startEmulator({ port: 0, timeAndDate: false, ...defaults, ...opts });
+      return current;
+    },
+  };
+}
+
+/** POST check-connection with a token; resolves to the HTTP status. */
+export const checkConnection = (emu: Emulator, token: string): Promise<number> =>
+  httpClient(emu).post('/ipxapi/users/acd/checkconnection', null, { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.status);
+
+/** A PBX `YYYY/MM/DD hh:mm:ss` stamp → epoch ms (local time). */
+export const pbxMs = (stamp: unknown): number => {
+  const [date, clock] = String(stamp).split(' ');
+  const [y, mo, d] = (date ?? '').split('/').map(Number);
+  const [h, mi, se] = (clock ?? '').split(':').map(Number);
+  return new Date(y ?? 0, (mo ?? 1) - 1, d ?? 1, h ?? 0, mi ?? 0, se ?? 0).getTime();
+};

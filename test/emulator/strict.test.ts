@@ -1,9 +1,9 @@
 // The emulator refuses what the real box refuses (issue 16), seen from plain axios + ws over HTTPS/WSS: privileges
 // per resource (§2.4, §10.1 item 18), one method per endpoint (§0, A-40), the spec's refusals of a station's socket
 // (A-47), `transactionID` echoed by Monitor/Presence as it was sent (A-30), and code 72 naming its station (§6.3).
-import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator, type EmulatorAccount } from '../../src/emulator/index.js';
-import { acdData, body, httpClient, openSocket, refusedUpgrade, token, waitFor, type Recorder } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { type Emulator, type EmulatorAccount } from '../../src/emulator/index.js';
+import { acdData, body, emulatorPerTest, httpClient, openSocket, refusedUpgrade, token, waitFor } from './helpers.js';
 
 const ACCOUNTS: EmulatorAccount[] = [
   { userId: 'acd', password: 'acd', kind: 'server' },
@@ -11,18 +11,7 @@ const ACCOUNTS: EmulatorAccount[] = [
   { userId: '1003', password: '1234', kind: 'station' },
 ];
 
-let emu: Emulator | undefined;
-const sockets: Recorder[] = [];
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.ws.terminate();
-  await emu?.stop();
-  emu = undefined;
-});
-
-async function start(opts: Parameters<typeof startEmulator>[0] = {}): Promise<Emulator> {
-  emu = await startEmulator({ port: 0, timeAndDate: false, accounts: ACCOUNTS, ...opts });
-  return emu;
-}
+const { start, sockets } = emulatorPerTest({ accounts: ACCOUNTS });
 
 const bearer = (t: string): { headers: Record<string, string> } => ({ headers: { Authorization: `Bearer ${t}` } });
 

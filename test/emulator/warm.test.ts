@@ -1,37 +1,24 @@
 // A centre already in mid-day state at start (issue 16 item 5): agents logged in to groups, calls ringing, queued
 // and connected when the first client connects; what happened before is in the ground truth (and the SMDR store),
 // never on the wire; the state and the truth of any instant can be recomputed from `centreInfo().options`.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_WARM_SECONDS,
   centreStateAt,
   generateCentreEvents,
   isMidDay,
   simulateCentre,
-  startEmulator,
   type Emulator,
 } from '../../src/emulator/index.js';
-import { acdData, body, httpClient, openSocket, token, waitFor, type Recorder } from './helpers.js';
+import { acdData, body, emulatorPerTest, httpClient, openSocket, pbxMs, token, waitFor } from './helpers.js';
 
+const { start, sockets } = emulatorPerTest();
 let emu: Emulator | undefined;
-const sockets: Recorder[] = [];
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.ws.terminate();
-  await emu?.stop();
-  emu = undefined;
-});
-
-const pbxMs = (s: unknown): number => {
-  const [date, clock] = String(s).split(' ');
-  const [y, mo, d] = (date ?? '').split('/').map(Number);
-  const [h, mi, se] = (clock ?? '').split(':').map(Number);
-  return new Date(y ?? 0, (mo ?? 1) - 1, d ?? 1, h ?? 0, mi ?? 0, se ?? 0).getTime();
-};
 
 describe('warm start', () => {
   it('starts mid-day: agents in groups, calls ringing, queued and connected, with the history in the truth only', async () => {
     const before = Date.now();
-    emu = await startEmulator({ port: 0, timeAndDate: false, recordSent: true, centre: { seed: 2, warm: true } });
+    emu = await start({ recordSent: true, centre: { seed: 2, warm: true } });
     const info = emu.centreInfo();
     if (info === undefined) throw new Error('no centre');
     expect(info.liveFrom).toBeGreaterThanOrEqual(DEFAULT_WARM_SECONDS);
@@ -89,7 +76,7 @@ describe('warm start', () => {
   });
 
   it('serves the state and the whole day\'s truth over /admin, and takes warm as seconds', async () => {
-    emu = await startEmulator({ port: 0, timeAndDate: false });
+    emu = await start();
     const admin = httpClient(emu);
     expect(body(await admin.get('/admin/centre'))).toBeNull();
     expect((await admin.post('/admin/centre/start', JSON.stringify({ seed: 7, warm: 5 * 3600 }), { headers: { 'content-type': 'application/json' } })).status).toBe(200);
