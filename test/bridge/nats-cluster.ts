@@ -4,12 +4,12 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as natsConnect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { natsServerBinary } from './nats-server.js';
+import { freePorts, waitForPort } from '../ports.js';
 
 /** One node of the cluster. */
 export interface ClusterNode {
@@ -33,48 +33,6 @@ export interface NatsCluster {
   streamLeader(stream: string): Promise<string | undefined>;
   /** Kills every node and removes the stores. */
   stop(): Promise<void>;
-}
-
-async function freePorts(n: number): Promise<number[]> {
-  // Held open together, so the n ports are distinct.
-  const servers = await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-          const srv = createServer();
-          srv.once('error', reject);
-          srv.listen(0, '127.0.0.1', () => {
-            resolve(srv);
-          });
-        }),
-    ),
-  );
-  const ports = servers.map((s) => {
-    const a = s.address();
-    return typeof a === 'object' && a !== null ? a.port : 0;
-  });
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
-
-async function waitForPort(port: number, deadlineMs: number): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = tcpConnect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => {
-        resolve(false);
-      });
-    });
-    if (ok) return;
-    if (Date.now() > until) throw new Error(`nats-server did not listen on ${String(port)} within ${String(deadlineMs)} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** The config file of one node (as in the README's cluster section, with loopback ports). */

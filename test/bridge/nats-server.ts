@@ -3,9 +3,9 @@
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, waitForPort } from '../ports.js';
 
 /** A nats-server process under test control. */
 export interface NatsServer {
@@ -29,39 +29,6 @@ export function natsServerBinary(): string {
     if (r.status === 0) return bin;
   }
   throw new Error('nats-server is not installed: these tests need a real NATS JetStream server. Install it with `apt-get install -y nats-server` (Debian), as .ci/run does.');
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
-
-async function waitForPort(port: number, deadlineMs: number): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = tcpConnect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => {
-        resolve(false);
-      });
-    });
-    if (ok) return;
-    if (Date.now() > until) throw new Error(`nats-server did not listen on ${String(port)} within ${String(deadlineMs)} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** Starts `nats-server -js` on a free loopback port with a fresh store dir. */

@@ -4,7 +4,6 @@
 // cannot connect, within 5 s, and counts the attempts. Configuration warnings reach stderr in every subcommand.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
@@ -12,6 +11,7 @@ import { EXIT } from '../../src/cli/exit.js';
 import { DEFAULT_CONFIG } from '../../src/config/config.js';
 import { encodeHeader, JOURNAL_VERSION } from '../../src/journal/format.js';
 import { runCli, runCliToEnd } from './cli-process.js';
+import { freePort } from '../ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ipecs-cli-fatal-'));
 // Logs go to the per-user state folder: keep them in the test's folder.
@@ -124,24 +124,10 @@ describe('ipecs-rx fails loudly on every fatal error (child processes)', () => {
   });
 });
 
-/** A port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
 
 describe('ipecs-rx while it cannot connect', () => {
   it('watch on a closed port: the cause is on screen within 5 s, with the attempt count; Ctrl-C exits 0', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const config = configFile({ server: { host: '127.0.0.1', port, userId: 'acd', password: 'acd' }, tls: { insecure: true }, session: { loginRetryBaseMs: 300, loginRetryCapMs: 600 } });
     const run = runCli(['watch', '--config', config, '--refresh', '200'], { env });
     try {
