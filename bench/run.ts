@@ -12,7 +12,8 @@
 // 3. CPU profile (bench/profile.ts): one burst to the full client under the V8 sampling profiler; top 10
 //    functions and files by self time → bench/profile.txt.
 // 4. In process (bench/in-process.ts): bare JSON.parse vs decode, + filter, + metrics reducer, + summary$ over
-//    the same Buffers, fed in synchronous batches (one socket read each) a macrotask apart; alternated, best of runs.
+//    the same Buffers (a pool of 200k, cycled to 1M, so the heap stays a client's size), fed in synchronous batches
+//    (one socket read each) a macrotask apart; alternated, best of runs.
 //    The headline ratio is bare / (decode + filter + metrics + summary).
 // 5. Replay (bench/replay.ts): a multi-hour journal of the same frames (≥ 500k in a full run) through
 //    `replayJournal` to the last summary; frames/s, next to the floor of reading and parsing the same file.
@@ -25,7 +26,8 @@
 //    read vary with which side is faster (4 to 45 seen on loopback; ~50 per TLS record), so it is no floor for TLS.
 //
 // Options (env): BENCH_QUICK=1 (a ~1 min run: small sizes, writes bench/results.quick.json and bench/profile.quick.txt),
-// BENCH_N (end-to-end events, 500000), BENCH_ROUNDS (3), BENCH_FRAMES (in-process frames, 1000000), BENCH_RUNS (3),
+// BENCH_N (end-to-end events, 500000), BENCH_ROUNDS (3), BENCH_FRAMES (in-process frames, 1000000), BENCH_POOL
+// (distinct in-process frames, cycled, 200000), BENCH_RUNS (3),
 // BENCH_BATCH (frames per synchronous batch, 64), BENCH_LATENCY_S (15 per rate), BENCH_REPLAY_FRAMES (500000),
 // BENCH_REPLAY_HOURS (6), BENCH_REPLAY_RUNS (2), BENCH_PROFILE_N (200000), BENCH_ALLOC_FRAMES (20000),
 // BENCH_TIMEOUT_S (whole run, 1800), BENCH_OUT / BENCH_PROFILE_OUT ('' = do not write).
@@ -61,6 +63,7 @@ const opt = (name: string, full: number, quick: number): number => {
 const N = opt('N', 500_000, 50_000);
 const ROUNDS = opt('ROUNDS', 3, 2);
 const FRAMES = opt('FRAMES', 1_000_000, 100_000);
+const POOL = opt('POOL', 200_000, 100_000);
 const RUNS = opt('RUNS', 3, 2);
 const BATCH = opt('BATCH', 64, 64);
 const LATENCY_S = opt('LATENCY_S', 15, 3);
@@ -209,23 +212,24 @@ async function main(): Promise<void> {
     await Promise.all([wss.stop(), ws.stop()]);
   }
 
-  const frames = buildFrames(FRAMES);
-  log(`\n## In process: ${fmt(frames.length)} frames in synchronous batches of ${String(BATCH)}, a macrotask apart; best of ${String(RUNS)} alternating runs`);
+  const frames = buildFrames(Math.min(FRAMES, POOL));
+  log(`\n## In process: ${fmt(FRAMES)} frames (a pool of ${fmt(frames.length)}, cycled) in synchronous batches of ${String(BATCH)}, a macrotask apart; best of ${String(RUNS)} alternating runs`);
   const none = { ms: NaN, cpuMs: NaN };
-  const [bare = none, decode = none, pipeline = none, reducer = none, summary = none] = await raceAsync(RUNS, frames, BATCH, [
+  const [bare = none, decode = none, pipeline = none, reducer = none, summary = none] = await raceAsync(RUNS, frames, FRAMES, BATCH, [
     ['bare JSON.parse', bareContender],
     ['decode', decodeContender],
     ['decode + filter', pipelineContender],
     ['decode + filter + metrics reducer', reducerContender],
     ['decode + filter + metrics + summary$', summaryContender],
   ], log);
-  const us = (ms: number): number => round3((ms * 1000) / frames.length);
+  const us = (ms: number): number => round3((ms * 1000) / FRAMES);
   const inproc = {
-    frames: frames.length,
+    frames: FRAMES,
+    pool: frames.length,
     runs: RUNS,
     batch: BATCH,
-    bareEventsPerSecond: rate(frames.length, bare.ms),
-    fullEventsPerSecond: rate(frames.length, summary.ms),
+    bareEventsPerSecond: rate(FRAMES, bare.ms),
+    fullEventsPerSecond: rate(FRAMES, summary.ms),
     ratio: round3(bare.ms / summary.ms),
     reducerOnlyRatio: round3(bare.ms / reducer.ms),
     usPerFrameWall: { bare: us(bare.ms), decode: us(decode.ms), decodeFilter: us(pipeline.ms), decodeFilterReducer: us(reducer.ms), decodeFilterReducerSummary: us(summary.ms) },
@@ -284,7 +288,7 @@ async function main(): Promise<void> {
     clientWiring: round3(fullCpu - (bareWssCpu - ip.bare) - ip.decodeFilterReducerSummary),
     fullClientCpu: fullCpu,
     bareWsClientCpu: bareWsCpu,
-    note: 'CPU µs per event. In-process stages: differences of the best-of CPU times of the cumulative contenders; socket (ws + TLS receive) and wiring: from the end-to-end client CPU (medians). Plain WS is reported, not subtracted: its frames per socket read vary with which side is faster (endToEnd.framesPerSocketRead), so it is no floor for TLS',
+    note: 'CPU µs per event. In-process stages: differences of the best-of CPU times of the cumulative contenders; socket (ws + TLS receive) and wiring: from the end-to-end client CPU (medians); wiring is a difference of measured figures, so near zero or below zero means within the noise. Plain WS is reported, not subtracted: its frames per socket read vary with which side is faster (endToEnd.framesPerSocketRead), so it is no floor for TLS',
   };
   log(`\n## µs per event by stage`);
   for (const [k, v] of Object.entries(stages)) if (typeof v === 'number') log(`  ${k.padEnd(18)} ${v.toFixed(3).padStart(8)}`);
