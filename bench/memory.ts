@@ -6,7 +6,9 @@
 // - no growth per summary: with those stations tracked, K events that each change one station's state, a
 //   macrotask apart (so each can yield a summary): heap growth per summary when the subscriber keeps none of them
 //   (must be ~0: nothing accumulates), and per summary when it keeps every one (what a summary costs beyond the
-//   previous one: a full snapshot costs about stations × row; shared rows cost what changed).
+//   previous one). Kept summaries are measured with 500 and with 1,000 stations: the difference per station is
+//   what a summary costs per tracked station. A full snapshot costs a row per station (hundreds of bytes); a
+//   summary that shares its untouched rows with the previous one costs what changed, ~0 B per station.
 
 import { Subject } from 'rxjs';
 import {
@@ -92,8 +94,8 @@ function reducerMemory(n: number): Record<string, number> {
   };
 }
 
-/** Heap per station in the live pipeline, and per summary kept or not kept. */
-async function liveMemory(n: number, k: number): Promise<Record<string, number>> {
+/** Heap per station in the live pipeline, and per summary not kept (`k` summaries) and kept (`kept` summaries). */
+async function liveMemory(n: number, k: number, kept: number): Promise<Record<string, number>> {
   const frames$ = new Subject<RawFrame>();
   const p = acdPipeline(frames$, { ...pipelineOptions, filters: { stations: [], groups: [], eventsAllowed: [], eventsBlocked: [] } });
   let latest: AcdSummary | undefined;
@@ -106,7 +108,7 @@ async function liveMemory(n: number, k: number): Promise<Record<string, number>>
   });
   const stations = stationFrames(n);
   // Busy/idle on station (j mod n): every event changes one station's state.
-  const changes = Array.from({ length: 2 * k }, (_, j) =>
+  const changes = Array.from({ length: k + kept }, (_, j) =>
     frameOf(formatAcdFrame({ code: j % (2 * n) < n ? 17 : 18, source: String(1000 + (j % n)) }, { padBlanks: true }), 1e6 + j));
   await nextMacrotask();
   const h0 = heapAfterGc();
@@ -145,11 +147,13 @@ async function liveMemory(n: number, k: number): Promise<Record<string, number>>
 /** All memory figures. */
 export async function memory(log: (s: string) => void): Promise<Record<string, unknown>> {
   const n = 5000;
-  log(`\n## Memory: heap after GC, ${String(n)} stations / ${String(n)} open calls; live pipeline with 1,000 stations and 200 summaries`);
+  log(`\n## Memory: heap after GC, ${String(n)} stations / ${String(n)} open calls; live pipeline with 500 and 1,000 stations, 1,000 summaries not kept, 200 kept`);
   const reducer = reducerMemory(n);
-  const live = await liveMemory(1000, 200);
+  const small = await liveMemory(500, 1000, 200);
+  const live = await liveMemory(1000, 1000, 200);
+  const keptBytesPerStation = Math.round((live['bytesPerSummaryKept']! - small['bytesPerSummaryKept']!) / 500);
   log(`  reducer state: ${String(reducer['bytesPerStation'])} B per tracked station (+${String(reducer['summaryBytesPerStation'])} B in one summary), ${String(reducer['bytesPerOpenCall'])} B per open call`);
   log(`  live pipeline (state + operators + latest summary): ${String(live['bytesPerStation'])} B per tracked station`);
-  log(`  per summary, ${String(live['stations'])} stations: ${String(live['bytesPerSummaryNotKept'])} B not kept (${String(live['summariesNotKept'])} summaries), ${String(live['bytesPerSummaryKept'])} B kept (${String(live['summariesKept'])} summaries)`);
-  return { bytesPerStation: reducer['bytesPerStation'], reducer, live };
+  log(`  per summary: not kept ${String(small['bytesPerSummaryNotKept'])} B (500 stations) / ${String(live['bytesPerSummaryNotKept'])} B (1,000); kept ${String(small['bytesPerSummaryKept'])} B / ${String(live['bytesPerSummaryKept'])} B → ${String(keptBytesPerStation)} B per tracked station per summary kept`);
+  return { bytesPerStation: reducer['bytesPerStation'], reducer, live, small, keptBytesPerStationPerSummary: keptBytesPerStation };
 }

@@ -173,6 +173,7 @@ async function endToEnd(wss: EmulatorProcess, ws: EmulatorProcess): Promise<Reco
     fullEventsPerSecond: rate(N, f.ms),
     ratio: round3(b.ms / f.ms),
     ratioVsPlainWs: round3(p.ms / f.ms),
+    ratioCpu: round3(cpuPerEvent(runs.bareWss) / cpuPerEvent(runs.full)),
     medianRatio: round3(median(runs.bareWss.map((x) => x.ms)) / median(runs.full.map((x) => x.ms))),
     bareWssClientCpuUsPerEvent: cpuPerEvent(runs.bareWss),
     bareWsClientCpuUsPerEvent: cpuPerEvent(runs.bareWs),
@@ -213,24 +214,27 @@ async function main(): Promise<void> {
   }
 
   const frames = buildFrames(Math.min(FRAMES, POOL));
-  log(`\n## In process: ${fmt(FRAMES)} frames (a pool of ${fmt(frames.length)}, cycled) in synchronous batches of ${String(BATCH)}, a macrotask apart; best of ${String(RUNS)} alternating runs`);
+  const total = Math.max(FRAMES, frames.length);
+  const pooled = total > frames.length ? ` (a pool of ${fmt(frames.length)}, cycled)` : '';
+  log(`\n## In process: ${fmt(total)} frames${pooled} in synchronous batches of ${String(BATCH)}, a macrotask apart; best of ${String(RUNS)} alternating runs`);
   const none = { ms: NaN, cpuMs: NaN };
-  const [bare = none, decode = none, pipeline = none, reducer = none, summary = none] = await raceAsync(RUNS, frames, FRAMES, BATCH, [
+  const [bare = none, decode = none, pipeline = none, reducer = none, summary = none] = await raceAsync(RUNS, frames, total, BATCH, [
     ['bare JSON.parse', bareContender],
     ['decode', decodeContender],
     ['decode + filter', pipelineContender],
     ['decode + filter + metrics reducer', reducerContender],
     ['decode + filter + metrics + summary$', summaryContender],
   ], log);
-  const us = (ms: number): number => round3((ms * 1000) / FRAMES);
+  const us = (ms: number): number => round3((ms * 1000) / total);
   const inproc = {
-    frames: FRAMES,
+    frames: total,
     pool: frames.length,
     runs: RUNS,
     batch: BATCH,
-    bareEventsPerSecond: rate(FRAMES, bare.ms),
-    fullEventsPerSecond: rate(FRAMES, summary.ms),
+    bareEventsPerSecond: rate(total, bare.ms),
+    fullEventsPerSecond: rate(total, summary.ms),
     ratio: round3(bare.ms / summary.ms),
+    ratioCpu: round3(bare.cpuMs / summary.cpuMs),
     reducerOnlyRatio: round3(bare.ms / reducer.ms),
     usPerFrameWall: { bare: us(bare.ms), decode: us(decode.ms), decodeFilter: us(pipeline.ms), decodeFilterReducer: us(reducer.ms), decodeFilterReducerSummary: us(summary.ms) },
     usPerFrameCpu: { bare: us(bare.cpuMs), decode: us(decode.cpuMs), decodeFilter: us(pipeline.cpuMs), decodeFilterReducer: us(reducer.cpuMs), decodeFilterReducerSummary: us(summary.cpuMs) },
@@ -296,6 +300,36 @@ async function main(): Promise<void> {
   const loadAtEnd = load();
   const lat2k = lat[0];
   const lat20k = lat[1];
+  const live = (mem['live'] ?? {}) as Record<string, number>;
+  const goals: { measurement: string; value: number | undefined; goal: string; met: boolean | null }[] = [];
+  const rows: string[] = [];
+  /** One table row; with a test, the verdict goes to the table and to results.json's `goals`. */
+  const row = (measurement: string, result: string, goal: string, value?: number, test?: (x: number) => boolean): void => {
+    const met = test === undefined ? null : value !== undefined && Number.isFinite(value) && test(value);
+    rows.push(`| ${measurement} | ${result} | ${goal} | ${met === null ? '' : met ? 'met' : 'NOT met'} |`);
+    goals.push({ measurement, value, goal, met });
+  };
+  const num = (v: unknown): number => Number(v);
+  row('end to end, full client / bare ws + JSON.parse over WSS',
+    `${String(e2e['ratio'])} (${fmt(num(e2e['fullEventsPerSecond']))} vs ${fmt(num(e2e['bareWssEventsPerSecond']))} events/s; CPU ${String(fullCpu)} vs ${String(bareWssCpu)} µs/event, CPU ratio ${String(e2e['ratioCpu'])})`,
+    '≥ 0.9', num(e2e['ratio']), (x) => x >= 0.9);
+  row('end to end, full client (WSS) / bare client over plain WS',
+    `${String(e2e['ratioVsPlainWs'])} (bare WS ${fmt(num(e2e['bareWsEventsPerSecond']))} events/s, CPU ${String(bareWsCpu)} µs/event)`, '(reported)', num(e2e['ratioVsPlainWs']));
+  row('in process, decode + filter + metrics + summary$ / JSON.parse',
+    `${String(inproc.ratio)} (${fmt(inproc.fullEventsPerSecond)} vs ${fmt(inproc.bareEventsPerSecond)} events/s; CPU ratio ${String(inproc.ratioCpu)})`, '≥ 0.8', inproc.ratio, (x) => x >= 0.8);
+  row(`replay of a ${String(REPLAY_HOURS)} h journal, frames/s`,
+    `${fmt(num(replay['framesPerSecond']))} (floor ${fmt(num(replay['floorFramesPerSecond']))})`, '≥ 200,000', num(replay['framesPerSecond']), (x) => x >= 200_000);
+  row('latency frame → summary at 2,000/s, p50 / p99', `${String(lat2k?.p50Ms)} / ${String(lat2k?.p99Ms)} ms`, 'p99 < 1 ms', lat2k?.p99Ms, (x) => x < 1);
+  row('latency frame → summary at 20,000/s, p50 / p99', `${String(lat20k?.p50Ms)} / ${String(lat20k?.p99Ms)} ms`, '(reported)', lat20k?.p99Ms);
+  row('heap per tracked station, reducer state / live pipeline',
+    `${fmt(num(mem['bytesPerStation']))} B / ${fmt(live['bytesPerStation'] ?? NaN)} B`, '≤ 700 B', num(mem['bytesPerStation']), (x) => x <= 700);
+  const notKept = Math.max(live['bytesPerSummaryNotKept'] ?? NaN, ((mem['small'] ?? {}) as Record<string, number>)['bytesPerSummaryNotKept'] ?? NaN);
+  row('heap growth per summary, none kept (500 / 1,000 stations, the larger)', `${fmt(notKept)} B`, '≤ 1,000 B (no growth; the noise is ±1 KB)', notKept, (x) => x <= 1000);
+  row('heap per summary kept, per tracked station (1,000 vs 500 stations)',
+    `${fmt(num(mem['keptBytesPerStationPerSummary']))} B (${fmt(live['bytesPerSummaryKept'] ?? NaN)} B per summary, 1,000 stations)`, '≤ 10 B (shared rows)', num(mem['keptBytesPerStationPerSummary']), (x) => x <= 10);
+  row('allocations per frame, decode + filter + metrics + summary$ (bare JSON.parse)', `${fmt(a('summary'))} B (${fmt(a('bare'))} B)`, '(reported)', a('summary'));
+  row('CPU profile, top function', `${prof.topFunctions[0]?.name ?? '?'} ${String(prof.topFunctions[0]?.share)} %`, '(bench/profile.txt)');
+
   const results = {
     endToEndRatio: e2e['ratio'],
     endToEndRatioVsPlainWs: e2e['ratioVsPlainWs'],
@@ -304,6 +338,7 @@ async function main(): Promise<void> {
     p99MsAt2k: lat2k?.p99Ms,
     p99MsAt20k: lat20k?.p99Ms,
     bytesPerStation: mem['bytesPerStation'],
+    goals,
     machine: { ...machine, loadAverageAtEnd: loadAtEnd, runSeconds: Math.round((performance.now() - t0) / 1000) },
     endToEnd: e2e,
     latency: lat,
@@ -315,20 +350,9 @@ async function main(): Promise<void> {
     profile: prof,
   };
 
-  const live = (mem['live'] ?? {}) as Record<string, number>;
-  const ok = (v: unknown, goal: (x: number) => boolean): string => (typeof v === 'number' && goal(v) ? 'met' : 'NOT met');
   log('\n| measurement | result | goal | |');
   log('|---|---|---|---|');
-  log(`| end to end, full client / bare ws + JSON.parse over WSS | ${String(e2e['ratio'])} (${fmt(Number(e2e['fullEventsPerSecond']))} vs ${fmt(Number(e2e['bareWssEventsPerSecond']))} events/s; CPU ${String(fullCpu)} vs ${String(bareWssCpu)} µs/event) | ≥ 0.9 | ${ok(e2e['ratio'], (x) => x >= 0.9)} |`);
-  log(`| end to end, full client (WSS) / bare client over plain WS | ${String(e2e['ratioVsPlainWs'])} (bare WS ${fmt(Number(e2e['bareWsEventsPerSecond']))} events/s, CPU ${String(bareWsCpu)} µs/event) | (reported) | |`);
-  log(`| in process, decode + filter + metrics + summary$ / JSON.parse | ${String(inproc.ratio)} (${fmt(inproc.fullEventsPerSecond)} vs ${fmt(inproc.bareEventsPerSecond)} events/s) | ≥ 0.8 | ${ok(inproc.ratio, (x) => x >= 0.8)} |`);
-  log(`| replay of a ${String(REPLAY_HOURS)} h journal, frames/s | ${fmt(Number(replay['framesPerSecond']))} (floor ${fmt(Number(replay['floorFramesPerSecond']))}) | ≥ 200,000 | ${ok(replay['framesPerSecond'], (x) => x >= 200_000)} |`);
-  log(`| latency frame → summary at 2,000/s, p50 / p99 | ${String(lat2k?.p50Ms)} / ${String(lat2k?.p99Ms)} ms | p99 < 1 ms | ${ok(lat2k?.p99Ms, (x) => x < 1)} |`);
-  log(`| latency frame → summary at 20,000/s, p50 / p99 | ${String(lat20k?.p50Ms)} / ${String(lat20k?.p99Ms)} ms | (reported) | |`);
-  log(`| heap per tracked station, reducer state / live pipeline | ${fmt(Number(mem['bytesPerStation']))} B / ${fmt(live['bytesPerStation'] ?? NaN)} B | ≤ 700 B | ${ok(mem['bytesPerStation'], (x) => x <= 700)} |`);
-  log(`| heap per summary with ${fmt(live['stations'] ?? NaN)} stations, not kept / kept | ${fmt(live['bytesPerSummaryNotKept'] ?? NaN)} B / ${fmt(live['bytesPerSummaryKept'] ?? NaN)} B | no growth; kept ≪ stations × row | |`);
-  log(`| allocations per frame, decode + filter + metrics + summary$ (bare JSON.parse) | ${fmt(a('summary'))} B (${fmt(a('bare'))} B) | (reported) | |`);
-  log(`| CPU profile, top function | ${prof.topFunctions[0]?.name ?? '?'} ${String(prof.topFunctions[0]?.share)} % | (bench/profile.txt) | |`);
+  for (const r of rows) log(r);
   log(`\nload average at start ${machine.loadAverageAtStart.join(' ')}, at end ${loadAtEnd.join(' ')}; ${String(results.machine.runSeconds)} s`);
 
   if (OUT !== '') {
