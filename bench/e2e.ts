@@ -225,10 +225,12 @@ export async function latency(emu: EmulatorProcess, rate: number, seconds: numbe
       if (measuring) summaries++;
       lastSummaryWall = t;
       if (u.at > lastReflectedAt) lastReflectedAt = u.at;
-      let k = 0;
-      while (k < pending.length && pending[k]! <= u.at) sample(t - pending[k++]!);
-      if (k > 0) pending.splice(0, k);
-      else if (measuring && u.at <= droppedMaxAt) late++;
+      // Every pending frame has been through the pipeline (frames$ sees a frame just before the pipeline does, or
+      // just after): this summary reflects them all, whatever instant a coalesced summary carries.
+      if (pending.length > 0) {
+        for (const at of pending) sample(t - at);
+        pending = [];
+      } else if (measuring && u.at <= droppedMaxAt) late++;
     }));
     await opened(client);
     await emu.framesPace(rate, 1); // warm-up

@@ -121,8 +121,8 @@ export function profileText(p: ProfileSummary, header: readonly string[]): strin
     'Top 10 files by self time:',
     ...p.topFiles.map(row),
     '',
-    ...(p.topFunctions.some((f) => f.name.startsWith('__name '))
-      ? ['`__name` is the helper tsx (esbuild, keepNames) calls where a named closure is created: the bench runs src/ through tsx; dist/ (tsc) has no such call.', '']
+    ...(p.topFunctions.some((f) => f.name.startsWith('__name') || f.name === 'set name')
+      ? ['`__name` and `set name` are the helper tsx (esbuild, keepNames) calls where a named closure is created: the bench runs src/ through tsx; dist/ (tsc) has no such call.', '']
       : []),
   ].join('\n');
 }
