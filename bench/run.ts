@@ -5,7 +5,7 @@
 //    realistic frames (bench/frames.ts); contenders, alternated, best of R rounds: the bare `ws` + `JSON.parse`
 //    client over WSS, the full client (`connect()`, every stream subscribed) over WSS from the same emulator
 //    process, and the bare client over plain WS from a second emulator process started with `tls: false` (same
-//    frames, same send loop). Ratios: full / bare WSS (the goal) and full / bare WS (what TLS hides). Client CPU
+//    frames, same send loop). Ratios: full / bare WSS (the goal) and full / bare plain WS (reported). Client CPU
 //    per event is recorded for each.
 // 2. Latency (bench/e2e.ts): the emulator paces 2,000 and 20,000 frames/s to the full client; per frame, receipt
 //    by the socket box → the first summary$ that reflects it (coalesced summaries count for each of their frames).
@@ -23,7 +23,7 @@
 // 8. µs per event of each stage: decode, filter, reducer, summary (differences of the in-process contenders), the
 //    socket (bare WSS client CPU − JSON.parse) and the client's own wiring (full client CPU − socket − in-process
 //    summary contender), all CPU time. Plain WS is reported, not subtracted: without TLS the frames per socket
-//    read vary with which side is faster (4 to 45 seen on loopback; ~50 per TLS record), so it is no floor for TLS.
+//    read vary with which side is faster (4 to 230 seen on loopback; 50-70 per TLS read), so it is no floor for TLS.
 //
 // Options (env): BENCH_QUICK=1 (a ~1 min run: small sizes, writes bench/results.quick.json and bench/profile.quick.txt),
 // BENCH_N (end-to-end events, 500000), BENCH_ROUNDS (3), BENCH_FRAMES (in-process frames, 1000000), BENCH_POOL
