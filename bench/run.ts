@@ -82,7 +82,7 @@ const fmt = (n: number): string => Math.round(n).toLocaleString('en-GB');
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 const load = (): number[] => os.loadavg().map((x) => Math.round(x * 100) / 100);
 
-// ---- children: killed whatever happens ---------------------------------------------------------------------
+// ---- children (and the temporary journal): gone whatever happens ----------------------------------------------
 
 const kills = new Set<() => void>();
 const killChildren = (): void => {
@@ -243,6 +243,8 @@ async function main(): Promise<void> {
 
   log(`\n## Replay: a ${String(REPLAY_HOURS)}-hour journal of ${fmt(REPLAY_FRAMES)} frames through replayJournal, best of ${String(REPLAY_RUNS)}`);
   const journal = writeJournal(REPLAY_FRAMES, REPLAY_HOURS);
+  const dropJournal = (): void => { removeJournal(journal); };
+  kills.add(dropJournal); // a signal or the timeout during the replay leaves no journal behind
   let replay: Record<string, unknown>;
   try {
     const floor = await timeBareRead(journal);
@@ -263,6 +265,7 @@ async function main(): Promise<void> {
     log(`  ${fmt(Number(replay['framesPerSecond']))} frames/s (${fmt(r.ms)} ms; ${(journal.bytes / 1e6).toFixed(0)} MB, ${fmt(r.summaries)} summaries, ${String(r.periods)} period closed); floor (readline + JSON.parse of line and frame): ${fmt(Number(replay['floorFramesPerSecond']))} frames/s`);
   } finally {
     removeJournal(journal);
+    kills.delete(dropJournal);
   }
 
   const mem = await memory(log);
