@@ -101,6 +101,11 @@ export class EmulatorProcess {
   restart(downMs: number): Promise<EmulatorCounters> { return this.request({ cmd: 'restart', downMs }); }
   memory(): Promise<NodeJS.MemoryUsage> { return this.request({ cmd: 'memory' }); }
 
+  /** Kills the process at once (synchronous: for an exit handler). */
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+
   /** Stops the emulator and waits for the process to exit (kills it after 5 s). */
   async stop(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;

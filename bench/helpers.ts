@@ -25,7 +25,7 @@ export function resetTimeFarAway(): string {
 /** A raw ACD socket and how to end it. */
 export interface RawSocket {
   readonly ws: WebSocket;
-  /** Closes the socket, logs out and frees the HTTPS agent. */
+  /** Closes the socket, logs out (POST, as the Web API wants it) and frees the HTTPS agent. */
   close(): Promise<void>;
 }
 
@@ -42,8 +42,21 @@ export async function openRawSocket(emu: { readonly baseUrl: string; readonly ce
     ws,
     close: async () => {
       ws.close();
-      await axios.get(`${users}/logout`, { headers, httpsAgent });
+      await axios.post(`${users}/logout`, undefined, { headers, httpsAgent });
       httpsAgent?.destroy();
     },
   };
+}
+
+/** `p`, or a rejection naming `what` after `ms` (the timer is released either way): no bench step can hang. */
+export async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => { reject(new Error(`${what}: no result after ${String(Math.round(ms / 1000))} s`)); }, ms);
+  });
+  try {
+    return await Promise.race([p, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
