@@ -3,7 +3,7 @@
 // state is checkpointed every `state.checkpointMs` and on close; the interval between the checkpoint and the first
 // socket is a `gap` marker with `cause: 'restart'` on `connection$`.
 
-import { Subject, filter, first, interval, merge, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { Subject, interval, merge, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import { encodeCheckpoint, type CheckpointIdentity } from '../metrics/checkpoint.js';
@@ -22,7 +22,11 @@ export interface StateContinuity {
   readonly outcome: RestoreOutcome;
   /** What the summary streams start from (`createSummary`'s `restore`). */
   readonly restore: Pick<RestorePlan, 'state' | 'closedPeriod'>;
-  /** `connection$` with the restart gap marker placed before the first `open` (the same states otherwise). */
+  /**
+   * `connection$` with the restart gap marker placed before the first `open` (the same states otherwise). Call it
+   * once: it also follows the socket, so a checkpoint taken while no socket is open says its figures are complete
+   * only up to the instant the socket was lost.
+   */
   withRestartGap(connection$: Observable<ConnectionState>): Observable<ConnectionState>;
   /** Starts the checkpoints of `state()` (one at once, then every `checkpointMs`). */
   start(state: () => MetricsState | undefined): void;
@@ -65,6 +69,9 @@ export function openStateContinuity(
   let readState: (() => MetricsState | undefined) | undefined;
   let inFlight: Promise<void> | undefined;
   let lastFailure: string | undefined;
+  // Since when no socket has been open (undefined while one is): a checkpoint's figures are complete up to there.
+  // Before the first socket of a restored client, that is its checkpoint's instant.
+  let downSince: number | undefined = plan.outcome.kind === 'restored' ? plan.gapFrom : scheduler.now();
 
   /** Writes one checkpoint (skipped while an asynchronous one is still being written). */
   const save = (): Promise<void> | undefined => {
@@ -77,7 +84,7 @@ export function openStateContinuity(
       lastFailure = why;
     };
     try {
-      const written = store.save(encodeCheckpoint(state, identity, scheduler.now()));
+      const written = store.save(encodeCheckpoint(state, identity, downSince ?? scheduler.now()));
       if (written === undefined) {
         lastFailure = undefined;
         return undefined;
@@ -102,27 +109,31 @@ export function openStateContinuity(
     outcome: plan.outcome,
     restore: { ...(plan.state ? { state: plan.state } : {}), ...(plan.closedPeriod ? { closedPeriod: plan.closedPeriod } : {}) },
     withRestartGap: (connection$) => {
-      if (gapFrom === undefined) return connection$;
       // One marker for every subscriber, emitted just before the first `open` reaches them.
       const gap$ = new Subject<ConnectionState>();
-      connection$
-        .pipe(
-          filter((s) => s.kind === 'open'),
-          first(),
-        )
-        .subscribe({
-          next: (open) => {
-            gap$.next({ kind: 'gap', at: open.at, from: gapFrom, to: open.at, cause: 'restart' });
-          },
-          complete: () => {
-            gap$.complete();
-          },
-          // No socket ever opened (closed first): no marker; the client's own streams report why.
-          error: () => {
-            gap$.complete();
-          },
-        });
-      return merge(gap$, connection$);
+      let marked = gapFrom === undefined;
+      connection$.subscribe({
+        next: (s) => {
+          if (s.kind === 'gap') return;
+          if (s.kind !== 'open') {
+            downSince ??= s.at;
+            return;
+          }
+          downSince = undefined;
+          if (marked || gapFrom === undefined) return;
+          marked = true;
+          gap$.next({ kind: 'gap', at: s.at, from: gapFrom, to: s.at, cause: 'restart' });
+          gap$.complete();
+        },
+        complete: () => {
+          gap$.complete();
+        },
+        // The client's own streams report a fatal error.
+        error: () => {
+          gap$.complete();
+        },
+      });
+      return gapFrom === undefined ? connection$ : merge(gap$, connection$);
     },
     start: (state) => {
       if (store === undefined) return;
