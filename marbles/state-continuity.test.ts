@@ -75,6 +75,27 @@ describe('state continuity', () => {
     expect(savedAt).toEqual([-5_000, 1000, 1500, 1500]);
   });
 
+  it('a fatal error stops the checkpoints at once (one last checkpoint, then none)', async () => {
+    const store = storeWith(undefined);
+    runMarbles(({ cold, scheduler }) => {
+      const continuity = openStateContinuity(config, store, { scheduler, logger: silentLogger });
+      const states = {
+        c,
+        o: { kind: 'open', at: 100, url: 'wss://pbx/ipxapi' },
+        f: { kind: 'closed', at: 1500, reason: 'login-failed', detail: 'refused', fatal: true },
+      } satisfies Record<string, ConnectionState>;
+      continuity.withRestartGap(cold<ConnectionState>('c 99ms o 1399ms f', states)).subscribe();
+      const fresh = initialMetricsState(metrics, 0);
+      continuity.start(() => fresh);
+    }); // runs to the 24 h limit: a timer still running would write 86 400 more
+    await new Promise((r) => setImmediate(r));
+    const savedAt = store.saved.map((t) => {
+      const d = decodeCheckpoint(t, metrics);
+      return d.ok ? d.checkpoint.savedAt : NaN;
+    });
+    expect(savedAt).toEqual([0, 1000, 1500]);
+  });
+
   it('a store without a checkpoint: nothing restored, no marker, the first checkpoint at once', async () => {
     const store = storeWith(undefined);
     runMarbles(({ cold, expectObservable, scheduler }) => {

@@ -66,6 +66,8 @@ export function openStateContinuity(
   }
 
   let timer: Subscription | undefined;
+  /** A fatal error stopped the client: no more checkpoints but the one on close. */
+  let stopped = false;
   let readState: (() => MetricsState | undefined) | undefined;
   let inFlight: Promise<void> | undefined;
   let lastFailure: string | undefined;
@@ -104,6 +106,13 @@ export function openStateContinuity(
     }
   };
 
+  const stopTimer = (): void => {
+    if (timer === undefined) return;
+    timer.unsubscribe();
+    timer = undefined;
+    void save();
+  };
+
   const gapFrom = plan.gapFrom;
   return {
     outcome: plan.outcome,
@@ -117,6 +126,11 @@ export function openStateContinuity(
           if (s.kind === 'gap') return;
           if (s.kind !== 'open') {
             downSince ??= s.at;
+            // A fatal error releases every timer at once: the last checkpoint now, none after it.
+            if (s.kind === 'closed' && s.fatal === true) {
+              stopped = true;
+              stopTimer();
+            }
             return;
           }
           downSince = undefined;
@@ -140,6 +154,7 @@ export function openStateContinuity(
       readState = state;
       void save();
       timer = interval(config.state.checkpointMs, scheduler).subscribe(() => void save());
+      if (stopped) stopTimer();
     },
     close: async () => {
       timer?.unsubscribe();
