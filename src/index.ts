@@ -226,6 +226,7 @@ export { resolveNames, ensureStream, ensureBucket } from './bridge/setup.js';
 export type { JetStreamNames, ResolvedNames } from './bridge/setup.js';
 export { eventSubject, gapSubject, stateSubject, periodSubject, siteFilter, streamSubjects, parseSubject, DEFAULT_STREAM, DEFAULT_BUCKET, DEFAULT_PREFIX } from './bridge/subjects.js';
 export type { SubjectKind } from './bridge/subjects.js';
+export { checkpointKey } from './bridge/kv-checkpoint.js';
 export { formatMessageId, parseMessageId, compareMessageIds } from './bridge/message-id.js';
 export type { MessageId } from './bridge/message-id.js';
 export { createOutbox, offer, restore, flushDrops, takeToSend, ackSent, failSent, failAll, canSend, pendingCount, pendingMessages } from './bridge/outbox.js';
