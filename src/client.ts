@@ -178,7 +178,8 @@ export function connect(input: ConnectInput, deps: ConnectDeps = {}): IpecsClien
     stats: () => {
       // The pipeline's `received` is the frame count; the socket's own count of the same frames is left out.
       const { framesReceived: _sameAsReceived, ...socket } = connection.stats();
-      return { ...pipeline.stats(), ...socket, expiredCalls: metrics.expiredCalls() };
+      // A restart gap marker is a gap like a socket's.
+      return { ...pipeline.stats(), ...socket, gaps: socket.gaps + continuity.restartGaps(), expiredCalls: metrics.expiredCalls() };
     },
     close: () => {
       closing ??= (async () => {

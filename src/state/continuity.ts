@@ -28,6 +28,8 @@ export interface StateContinuity {
    * only up to the instant the socket was lost.
    */
   withRestartGap(connection$: Observable<ConnectionState>): Observable<ConnectionState>;
+  /** Restart gap markers emitted (0 or 1), for the client's `gaps` counter. */
+  restartGaps(): number;
   /** Starts the checkpoints of `state()` (one at once, then every `checkpointMs`). */
   start(state: () => MetricsState | undefined): void;
   /** Stops the timer and writes the last checkpoint. Never rejects (a failure is logged). */
@@ -114,13 +116,14 @@ export function openStateContinuity(
   };
 
   const gapFrom = plan.gapFrom;
+  let marked = false;
   return {
     outcome: plan.outcome,
     restore: { ...(plan.state ? { state: plan.state } : {}), ...(plan.closedPeriod ? { closedPeriod: plan.closedPeriod } : {}) },
     withRestartGap: (connection$) => {
       // One marker for every subscriber, emitted just before the first `open` reaches them.
       const gap$ = new Subject<ConnectionState>();
-      let marked = gapFrom === undefined;
+      marked = gapFrom === undefined;
       connection$.subscribe({
         next: (s) => {
           if (s.kind === 'gap') return;
@@ -149,6 +152,7 @@ export function openStateContinuity(
       });
       return gapFrom === undefined ? connection$ : merge(gap$, connection$);
     },
+    restartGaps: () => (marked && gapFrom !== undefined ? 1 : 0),
     start: (state) => {
       if (store === undefined) return;
       readState = state;

@@ -63,6 +63,7 @@ describe('state.file', () => {
     expect(second.restored).toEqual({ kind: 'restored', savedAt: saved.checkpoint.savedAt, periodStart: before.periodStart });
     const [gap, openState] = await states;
     expect(gap).toEqual({ kind: 'gap', at: openState?.at, from: saved.checkpoint.savedAt, to: openState?.at, cause: 'restart' });
+    expect(second.stats().gaps).toBe(1); // counted like a socket's gap
     const after = await firstValueFrom(second.summary$);
     expect(after).toMatchObject({
       totalInboundCalls: before.totalInboundCalls,
