@@ -10,7 +10,8 @@ export const LADDER = [
   ['config'],
   ['session', 'metrics'],
   ['socket'],
-  ['streams', 'cti'],
+  // state: checkpoint stores and the restore/checkpoint wiring (issue 17); I/O, so not in metrics.
+  ['streams', 'cti', 'state'],
   // Above streams, not beside it: a journal replays through the same pipeline as the live path.
   ['journal'],
   ['client.ts'],

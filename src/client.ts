@@ -15,6 +15,10 @@ import { createSummary, type SummaryUpdate } from './metrics/summary.js';
 import type { AcdSummary } from './metrics/types.js';
 import { acdEventStreams, type AcdEventStreams } from './streams/event-streams.js';
 import { createCti, type CtiClient, type CtiDeps } from './cti/cti.js';
+import type { PeriodSummary, RestoreOutcome } from './metrics/restore.js';
+import type { CheckpointStore } from './state/store.js';
+import { fileCheckpointStore } from './state/file-store.js';
+import { openStateContinuity } from './state/continuity.js';
 
 /** Where the configuration comes from: a file, or an object (every key optional except host and credentials). */
 export type ConnectInput = ConfigSource;
@@ -35,6 +39,8 @@ export interface ConnectDeps {
   readonly logId?: string;
   /** CTI options: the SMDR drain (delete each live record once seen) and the Get Terminal Information path (A-3). */
   readonly cti?: Pick<CtiDeps, 'smdrDrain' | 'terminalPath'>;
+  /** Where the metrics checkpoint is kept, instead of the file of `state.file` (the bridge passes its KV bucket). */
+  readonly checkpoint?: CheckpointStore;
 }
 
 /** Counters of everything the client saw: nothing is silent (received = delivered + filtered + malformed). */
@@ -62,8 +68,17 @@ export interface IpecsClient extends AcdEventStreams {
    * the initial summary, ticks and resets). Same replay and timing as `summary$`; the legacy hooks use it.
    */
   readonly summaryUpdates$: Observable<SummaryUpdate>;
-  /** The closing summary of each period, emitted just before the daily reset (metrics.md §4). Hot, no replay. */
-  readonly periods$: Observable<AcdSummary>;
+  /**
+   * The closing summary of each period, emitted just before the daily reset (metrics.md §4). Hot, no replay. A
+   * checkpoint of an older period found at start is emitted here once, just after `connect()` returns, marked
+   * `closedBy: 'checkpoint'` (docs/state-continuity.md).
+   */
+  readonly periods$: Observable<PeriodSummary>;
+  /**
+   * What became of the checkpoint found at start (`state.file` or the `checkpoint` store): `none`, `restored` (the
+   * figures go on from it), `closed` (an older period, sent to `periods$`) or `ignored` with the reason.
+   */
+  readonly restored: RestoreOutcome;
   /** Every decoded ACD event that passed the filters, in order. Hot, no replay: late subscribers see later events. */
   readonly events$: Observable<AcdEvent>;
   /** Every frame that did not decode, as a value (counted in `stats()`). Hot, no replay. */
@@ -121,7 +136,10 @@ export function connect(input: ConnectInput, deps: ConnectDeps = {}): IpecsClien
     logger: logger.child({ component: 'streams' }),
     scheduler,
   });
-  const metrics = createSummary(pipeline.events$, { metrics: config.metrics, scheduler, logger: logger.child({ component: 'metrics' }) });
+  const store = deps.checkpoint ?? (config.state.file === undefined ? undefined : fileCheckpointStore(config.state.file));
+  const continuity = openStateContinuity(config, store, { scheduler, logger: logger.child({ component: 'state' }) });
+  const metrics = createSummary(pipeline.events$, { metrics: config.metrics, scheduler, logger: logger.child({ component: 'metrics' }), restore: continuity.restore });
+  const connection$ = continuity.withRestartGap(connection.connection$);
 
   const cti = createCti(connection, {
     logger,
@@ -142,6 +160,7 @@ export function connect(input: ConnectInput, deps: ConnectDeps = {}): IpecsClien
       logger.error('client stopped on a fatal error', { error: err instanceof Error ? err.message : String(err) });
     },
   });
+  continuity.start(metrics.state);
 
   let closing: Promise<void> | undefined;
   return {
@@ -152,18 +171,21 @@ export function connect(input: ConnectInput, deps: ConnectDeps = {}): IpecsClien
     events$: untilClosed(pipeline.events$),
     errors$: untilClosed(pipeline.errors$),
     frames$: untilClosed(connection.frames$),
-    connection$: untilClosed(connection.connection$),
+    connection$: untilClosed(connection$),
+    restored: continuity.outcome,
     ...acdEventStreams(untilClosed(metrics.changes$)),
     cti,
     stats: () => {
       // The pipeline's `received` is the frame count; the socket's own count of the same frames is left out.
       const { framesReceived: _sameAsReceived, ...socket } = connection.stats();
-      return { ...pipeline.stats(), ...socket, expiredCalls: metrics.expiredCalls() };
+      // A restart gap marker is a gap like a socket's.
+      return { ...pipeline.stats(), ...socket, gaps: socket.gaps + continuity.restartGaps(), expiredCalls: metrics.expiredCalls() };
     },
     close: () => {
       closing ??= (async () => {
         cti.close();
         await connection.close();
+        await continuity.close();
         closed$.next();
         closed$.complete();
         root.unsubscribe();

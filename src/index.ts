@@ -84,6 +84,13 @@ export type { SummaryOptions, SummaryStreams, SummaryUpdate } from './metrics/su
 export { toLegacySummary, legacyHookPayload } from './metrics/legacy.js';
 export type { LegacySummary, LegacyHookPayload, LegacyHookPayloads } from './metrics/legacy.js';
 export { resetClock, parseResetTime } from './metrics/reset-time.js';
+// State continuity (docs/state-continuity.md): the checkpoint codec, the restore decision and the stores.
+export { encodeCheckpoint, decodeCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './metrics/checkpoint.js';
+export type { Checkpoint, CheckpointIdentity, CheckpointProblem, DecodedCheckpoint } from './metrics/checkpoint.js';
+export { planRestore } from './metrics/restore.js';
+export type { PeriodSummary, RestoreOutcome, RestorePlan } from './metrics/restore.js';
+export { fileCheckpointStore } from './state/file-store.js';
+export type { CheckpointStore } from './state/store.js';
 export type {
   AcdSummary,
   GroupSummary,
@@ -219,6 +226,7 @@ export { resolveNames, ensureStream, ensureBucket } from './bridge/setup.js';
 export type { JetStreamNames, ResolvedNames } from './bridge/setup.js';
 export { eventSubject, gapSubject, stateSubject, periodSubject, siteFilter, streamSubjects, parseSubject, DEFAULT_STREAM, DEFAULT_BUCKET, DEFAULT_PREFIX } from './bridge/subjects.js';
 export type { SubjectKind } from './bridge/subjects.js';
+export { checkpointKey } from './bridge/kv-checkpoint.js';
 export { formatMessageId, parseMessageId, compareMessageIds } from './bridge/message-id.js';
 export type { MessageId } from './bridge/message-id.js';
 export { createOutbox, offer, restore, flushDrops, takeToSend, ackSent, failSent, failAll, canSend, pendingCount, pendingMessages } from './bridge/outbox.js';

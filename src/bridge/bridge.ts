@@ -410,6 +410,8 @@ export function startBridge(options: BridgeOptions): Bridge {
       next: (s) => {
         const io = sites.get(s.siteId);
         if (io === undefined) return;
+        // A site that restored its checkpoint marks the restart itself, from the checkpoint instant: no second marker.
+        if (s.kind === 'gap' && s.cause === 'restart') io.restartGapDone = true;
         if (s.kind === 'open' && io.firstOpenAt === undefined) {
           io.firstOpenAt = s.at;
           restartGap(io);

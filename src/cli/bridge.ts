@@ -17,6 +17,8 @@ import { defaultSpoolDir } from '../config/state-dir.js';
 import { connectMany, siteIdProblems, type MultiSiteClient } from '../multi/connect-many.js';
 import type { SiteInput } from '../multi/types.js';
 import { startBridge } from '../bridge/bridge.js';
+import { kvCheckpointStores, readKvCheckpoints } from '../bridge/kv-checkpoint.js';
+import { DEFAULT_BUCKET } from '../bridge/subjects.js';
 import { natsUrlProblems, shown, splitNatsUrls } from '../bridge/nats-url.js';
 import { fatalErrors, fatalLine, type SiteFatal } from '../bridge/site-health.js';
 import type { CliIo } from './io.js';
@@ -131,9 +133,12 @@ export async function bridgeCommand(args: readonly string[], io: CliIo): Promise
   }
   const spoolDir = values.spool === 'none' ? undefined : (values.spool ?? defaultSpoolDir());
   const logger = createLogger({ label: 'bridge', level: 'info', file: null, console: true, maxSize: 10_000_000, maxFiles: 1 });
+  // Each site's checkpoint is read from the bucket before it connects, so its figures go on from it.
+  const bucket = values.bucket ?? DEFAULT_BUCKET;
+  const checkpoints = kvCheckpointStores(bucket, await readKvCheckpoints({ servers, bucket, siteIds: sites.map((s) => s.id), timeoutMs: 5000, logger: logger.child({ component: 'bridge' }) }));
   let many: MultiSiteClient;
   try {
-    many = connectMany(sites, { logger, env: process.env });
+    many = connectMany(sites, { logger, env: process.env, checkpointOf: checkpoints.storeOf });
   } catch (err: unknown) {
     // A bad site configuration (the error names the file and key).
     io.err(`bridge: ${err instanceof Error ? err.message : String(err)}`);
@@ -143,6 +148,7 @@ export async function bridgeCommand(args: readonly string[], io: CliIo): Promise
   const bridge = startBridge({
     source: many,
     fatal$: fatalErrors(many.clients, asyncScheduler),
+    keep$: checkpoints.keep$,
     servers,
     maxBuffered,
     logger: logger.child({ component: 'bridge' }),

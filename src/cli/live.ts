@@ -8,7 +8,7 @@ import { NO_CONNECTION, nextConnectionView, renderSummary, type RenderOptions } 
 import type { CliIo } from './io.js';
 import { parseCommand, usageError, type CommandSpec } from './command.js';
 import { EXIT, reportFatal } from './exit.js';
-import { connectLoud, durationOption, numberOption, startDemo, untilStoppedOrFailed, type DemoCentre } from './source.js';
+import { connectLoud, withStateFile, durationOption, numberOption, startDemo, untilStoppedOrFailed, type DemoCentre } from './source.js';
 import { simulatedClock } from './sim-clock.js';
 
 interface LiveOptions extends RenderOptions {
@@ -68,6 +68,7 @@ export const WATCH_COMMAND = {
   description: 'Shows the live summary of a real PBX, as its configuration file names it. While it cannot connect it says why and counts the attempts.',
   options: {
     config: { type: 'string', arg: 'FILE', help: 'the configuration file (required)' },
+    'state-file': { type: 'string', arg: 'FILE', help: "checkpoint of the figures: restored at start when it is of the same PBX and day (the configuration's state.file)" },
     ...OUTPUT_OPTIONS,
     refresh: { type: 'string', default: '1000', arg: 'MS', help: 'redraw at most every MS milliseconds' },
   },
@@ -108,7 +109,7 @@ export async function watchCommand(args: readonly string[], io: CliIo): Promise<
   if (refreshMs === undefined || durationMs === null) return EXIT.usage;
   let client: IpecsClient;
   try {
-    client = connectLoud('watch', { configFile: values.config }, io);
+    client = connectLoud('watch', withStateFile({ configFile: values.config }, values['state-file']), io);
   } catch (err: unknown) {
     return reportFatal(io, 'watch', err);
   }

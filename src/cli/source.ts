@@ -43,7 +43,26 @@ export async function startDemo(centre: DemoCentre): Promise<{ readonly emulator
  */
 export function connectLoud(command: string, input: ConnectInput, io: CliIo, deps: ConnectDeps = {}): IpecsClient {
   printWarnings(io, command, loadConfig(input, deps.env ?? process.env).warnings);
-  return connect(input, deps);
+  const client = connect(input, deps);
+  const line = restoreLine(client);
+  if (line !== undefined) io.err(`ipecs-rx ${command}: ${line}`);
+  return client;
+}
+
+/** What became of the checkpoint, for stderr (nothing when there was none). */
+export function restoreLine(client: Pick<IpecsClient, 'restored' | 'config'>): string | undefined {
+  const o = client.restored;
+  const file = client.config.state.file ?? 'the checkpoint';
+  switch (o.kind) {
+    case 'none':
+      return undefined;
+    case 'restored':
+      return `figures restored from ${file} (saved ${new Date(o.savedAt).toISOString()}); the time since is a gap`;
+    case 'closed':
+      return `${file} is of an earlier period (saved ${new Date(o.savedAt).toISOString()}): closed as that period's summary, figures start at zero`;
+    case 'ignored':
+      return `${file} ignored (${o.reason}): ${o.detail}; figures start at zero`;
+  }
 }
 
 /** Where the live feed comes from: a configuration file, or a started emulator. */
@@ -62,7 +81,15 @@ export const SOURCE_OPTIONS = {
   seed: { type: 'string', default: '1', arg: 'N', help: 'with --demo: seed of the simulated centre' },
   speed: { type: 'string', default: '1', arg: 'X', help: 'with --demo: simulated seconds per real second (measured on the real clock, every wait looks X times shorter)' },
   duration: { type: 'string', arg: 'S', help: 'stop after S seconds (default: run until Ctrl-C)' },
+  'state-file': { type: 'string', arg: 'FILE', help: "checkpoint of the figures: restored at start when it is of the same PBX and day (the configuration's state.file)" },
 } as const;
+
+/** The input with `--state-file` over it (a file's own `state.file` otherwise). */
+export function withStateFile(input: ConnectInput, stateFile: string | undefined): ConnectInput {
+  if (stateFile === undefined) return input;
+  if ('configFile' in input) return { ...input, overrides: { ...input.overrides, state: { ...input.overrides?.state, file: stateFile } } };
+  return { ...input, state: { ...input.state, file: stateFile } };
+}
 
 /** A number option ≥ `min`; a usage error (printed) gives `undefined`. */
 export function numberOption(io: CliIo, command: string, flag: string, value: string, min: number): number | undefined {
@@ -82,20 +109,20 @@ export function durationOption(io: CliIo, command: string, value: string | undef
 }
 
 /** Starts the emulator for `--demo`, or names the config file; `undefined` after a usage error (printed). */
-export async function openSource(command: string, values: { config?: string | undefined; demo: boolean; seed: string; speed: string }, io: CliIo): Promise<LiveSource | undefined> {
+export async function openSource(command: string, values: { config?: string | undefined; demo: boolean; seed: string; speed: string; 'state-file'?: string | undefined }, io: CliIo): Promise<LiveSource | undefined> {
   if (values.demo) {
     const seed = numberOption(io, command, '--seed', values.seed, 0);
     const speed = numberOption(io, command, '--speed', values.speed, 0.01);
     if (seed === undefined || speed === undefined) return undefined;
     const { emulator, input, describe } = await startDemo({ seed, speed });
     io.err(`ipecs-rx ${command}: emulator listening on ${emulator.baseUrl}; ${describe}`);
-    return { input, emulator, label: `demo (seed ${seed}, speed ${speed})` };
+    return { input: withStateFile(input, values['state-file']), emulator, label: `demo (seed ${seed}, speed ${speed})` };
   }
   if (values.config === undefined) {
     usageError(io, command, 'needs --config FILE or --demo');
     return undefined;
   }
-  return { input: { configFile: values.config }, emulator: undefined, label: `config ${values.config}` };
+  return { input: withStateFile({ configFile: values.config }, values['state-file']), emulator: undefined, label: `config ${values.config}` };
 }
 
 /** Resolves when the user stops the command (Ctrl-C) or after `durationMs`. */

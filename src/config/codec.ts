@@ -163,6 +163,7 @@ const configSections = {
     }),
   ),
   resources: t.exact(t.partial({ language: NonEmpty, languageFile: NonEmpty, commandsFile: NonEmpty })),
+  state: t.exact(t.partial({ file: OptionalString, checkpointMs: PositiveMs })),
 } as const;
 
 /** The section names, in file order. */

@@ -145,6 +145,17 @@ export interface ResourcesConfig {
   readonly commandsFile: string;
 }
 
+/** State continuity across restarts (docs/state-continuity.md). */
+export interface StateConfig {
+  /**
+   * Checkpoint file of the metrics state: written every `checkpointMs` and on close (atomically: write, fsync,
+   * rename) and restored at start when it is of the same PBX, account and period. Unset: no checkpoint.
+   */
+  readonly file?: string;
+  /** How often the checkpoint is written. Default 10 000. */
+  readonly checkpointMs: number;
+}
+
 /** The whole configuration. */
 export interface Config {
   readonly server: ServerConfig;
@@ -155,6 +166,7 @@ export interface Config {
   readonly metrics: MetricsConfig;
   readonly log: LogConfig;
   readonly resources: ResourcesConfig;
+  readonly state: StateConfig;
 }
 
 /** A partial configuration, as a host passes it to `connect()` (every section optional and partial). */
@@ -201,4 +213,5 @@ export const DEFAULT_CONFIG: Config = {
   },
   log: { file: 'ipecsapi.log', level: 'info', console: false, maxSize: 5_000_000, maxFiles: 5 },
   resources: { language: 'en-GB', languageFile: 'res/lang/en-GB.json', commandsFile: 'res/ipecs-commands.json' },
+  state: { checkpointMs: 10_000 },
 };

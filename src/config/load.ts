@@ -225,6 +225,7 @@ function merge(layers: readonly ConfigFile[], env: NodeJS.ProcessEnv): Config {
     metrics: metrics.timeZone === 'local' ? { ...metrics, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone } : metrics,
     log: withStatePath(pick('log'), env),
     resources: pick('resources'),
+    state: pick('state'),
   };
 }
 
@@ -326,13 +327,13 @@ export function resolveConfig(input: ConfigInput, env: NodeJS.ProcessEnv = proce
  * `CONFIG_INVALID` (every problem at once). Warns about unknown keys and about a password in a file that group or
  * others can read.
  */
-export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env, overrides?: ConfigInput): LoadedConfig {
   const read = readJsonFile(path);
   if (!read.ok) {
     throw new ConfigError(read.code, [read.problem], read.code === 'CONFIG_NOT_FOUND' ? 'Configuration file not found' : 'Configuration file is not JSON');
   }
   const raw = read.raw;
-  const loaded = resolveLayers({ raw, file: path }, undefined, env, path);
+  const loaded = resolveLayers({ raw, file: path }, overrides, env, path);
   const warnings = [...loaded.warnings];
   const fileHasPassword = isPlainObject(raw) && isPlainObject(raw['server']) && typeof raw['server']['password'] === 'string' && raw['server']['password'] !== '';
   if (fileHasPassword && process.platform !== 'win32') {
@@ -348,10 +349,13 @@ export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.en
   return { config: loaded.config, warnings };
 }
 
-/** Where a configuration comes from: a file, or an object (as `connect()` and the CLI take it). */
-export type ConfigSource = { readonly configFile: string } | ConfigInput;
+/**
+ * Where a configuration comes from: a file (with `overrides` over it, as the CLI's flags give them), or an object
+ * (as `connect()` and the CLI take it).
+ */
+export type ConfigSource = { readonly configFile: string; readonly overrides?: ConfigInput } | ConfigInput;
 
 /** {@link loadConfigFile} for `{ configFile }`, {@link resolveConfig} for an object. */
 export function loadConfig(source: ConfigSource, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
-  return 'configFile' in source ? loadConfigFile(source.configFile, env) : resolveConfig(source, env);
+  return 'configFile' in source ? loadConfigFile(source.configFile, env, source.overrides) : resolveConfig(source, env);
 }

@@ -9,7 +9,7 @@ import { isPbxError } from '../session/errors.js';
 export type LegacyConnectionPayload =
   | { readonly state: 'open'; readonly at: number; readonly url: string }
   | { readonly state: 'backoff'; readonly at: number; readonly attempt: number; readonly delayMs: number; readonly cause: CloseReason; readonly detail: string }
-  | { readonly state: 'gap'; readonly at: number; readonly from: number; readonly to: number }
+  | { readonly state: 'gap'; readonly at: number; readonly from: number; readonly to: number; readonly cause?: string }
   | { readonly state: 'fatal'; readonly at: number; readonly code: string | undefined; readonly error: string };
 
 /** The payload of a connection state, or `undefined` for a state the hook does not report. */
@@ -20,7 +20,7 @@ export function connectionPayload(s: ConnectionState): LegacyConnectionPayload |
     case 'backoff':
       return { state: 'backoff', at: s.at, attempt: s.attempt, delayMs: s.delayMs, cause: s.reason, detail: s.detail };
     case 'gap':
-      return { state: 'gap', at: s.at, from: s.from, to: s.to };
+      return { state: 'gap', at: s.at, from: s.from, to: s.to, ...(s.cause === undefined ? {} : { cause: s.cause }) };
     case 'connecting':
     case 'closed':
       return undefined;

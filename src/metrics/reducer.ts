@@ -883,3 +883,42 @@ export function reduceMetrics(state: MetricsState, input: MetricsInput): Metrics
   for (const ch of changes) ch.figure = figureOf(s, ch.kind);
   return s;
 }
+
+/**
+ * Resumes a restored state after an interval in which nothing was watched (issue 17, a restart): every open
+ * interval is counted up to `from` (the checkpoint instant) and resumes at `to` (the restart), so the time across
+ * the gap is counted nowhere; every entity keeps its last known state. Updates `state` in place and returns it.
+ */
+export function resumeAfterGap(state: MetricsState, from: number, to: number): MetricsState {
+  const s = state;
+  for (const st of s.stations.values()) {
+    closeService(st, from);
+    st.serviceMark = to;
+    closeAgent(st, from);
+    st.agentMark = to;
+    if (st.wrapSince !== undefined) {
+      const d = from - st.wrapSince;
+      if (d > 0) {
+        st.wrapMs += d;
+        if (st.wrapGroup !== undefined) groupRecord(s, st.wrapGroup).wrapMs += d;
+      }
+      st.wrapSince = to;
+    }
+  }
+  for (const c of s.calls.values()) {
+    if (c.holdSince !== undefined) {
+      if (from > c.holdSince) s.holdMs += from - c.holdSince;
+      c.holdSince = to;
+    }
+    if (c.direction === 'inbound' && c.answeredAt !== undefined && from > c.talkMark) {
+      const d = from - c.talkMark;
+      s.handleTalkMs += d;
+      if (c.answeredGroup !== undefined) groupRecord(s, c.answeredGroup).handleTalkMs += d;
+    }
+    c.talkMark = to;
+  }
+  if (to > s.at) s.at = to;
+  s.lastChanges = NO_CHANGES;
+  s.version++;
+  return s;
+}

@@ -28,6 +28,7 @@ import type { AcdSummary, Change, MetricsInput, MetricsState } from './types.js'
 import { initialMetricsState, reduceMetrics } from './reducer.js';
 import { createSummaryMemo, sameFigures, summarize } from './summarize.js';
 import { resetClock } from './reset-time.js';
+import type { PeriodSummary } from './restore.js';
 
 /** Options of {@link createSummary}. */
 export interface SummaryOptions {
@@ -36,6 +37,12 @@ export interface SummaryOptions {
   readonly scheduler?: SchedulerLike;
   /** Logs each period closed by the reset (default: none). */
   readonly logger?: Logger;
+  /**
+   * What a restart restored (metrics/restore.ts): the state to go on from, and an older period's summary closed
+   * from its checkpoint, emitted once on `periods$` just after the streams start (on the scheduler, so a host that
+   * subscribes right after `connect()` sees it). Used by the first subscription of the core only.
+   */
+  readonly restore?: { readonly state?: MetricsState; readonly closedPeriod?: PeriodSummary };
 }
 
 /** A summary with the input that caused it: the event, or none (the initial summary, a tick, a reset). */
@@ -56,17 +63,22 @@ export interface SummaryStreams {
   readonly summary$: Observable<AcdSummary>;
   /** Every value of `summary$` with the input that caused it (same replay and timing as `summary$`). */
   readonly updates$: Observable<SummaryUpdate>;
-  /** The closing summary of each period, emitted before the reset that ends it (metrics.md §4). */
-  readonly periods$: Observable<AcdSummary>;
+  /**
+   * The closing summary of each period, emitted before the reset that ends it (metrics.md §4); an older period
+   * restored from a checkpoint is emitted with `closedBy: 'checkpoint'`.
+   */
+  readonly periods$: Observable<PeriodSummary>;
   /** The transitions of metrics.md §5, in order, each with its figure after the event. */
   readonly changes$: Observable<Change>;
   /** Calls expired (older than `metrics.maxCallAgeMs`) since the streams' state was created; 0 before. */
   readonly expiredCalls: () => number;
+  /** The live state of the running core (for checkpoints; read it synchronously, never keep it), or undefined. */
+  readonly state: () => MetricsState | undefined;
 }
 
 type Out =
   | { readonly kind: 'summary'; readonly update: SummaryUpdate }
-  | { readonly kind: 'period'; readonly summary: AcdSummary }
+  | { readonly kind: 'period'; readonly summary: PeriodSummary }
   | { readonly kind: 'change'; readonly change: Change };
 
 interface Acc {
@@ -87,9 +99,12 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
   // The latest summary of the running core, so summary$ starts with it when another stream started the core.
   let latest: SummaryUpdate | undefined;
   let current: MetricsState | undefined;
+  let restore = options.restore;
 
   const core$ = defer(() => {
-    const seed: Acc = { state: initialMetricsState(cfg, scheduler.now()), input: undefined, closing: undefined };
+    const restored = restore;
+    restore = undefined;
+    const seed: Acc = { state: restored?.state ?? initialMetricsState(cfg, scheduler.now()), input: undefined, closing: undefined };
     current = seed.state;
     // Unchanged rows are reused from one summary to the next (one memo per state).
     const memo = createSummaryMemo();
@@ -123,6 +138,7 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
       let lastVersion = seed.state.version;
       latest = { summary: last, event: undefined, at: last.at };
       subscriber.next({ kind: 'summary', update: latest });
+      const closedPeriod = restored?.closedPeriod;
       const sub = steps$.subscribe({
         next: (acc) => {
           const input = acc.input;
@@ -157,6 +173,14 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
           subscriber.complete();
         },
       });
+      if (closedPeriod !== undefined) {
+        sub.add(
+          scheduler.schedule(() => {
+            options.logger?.info('metrics period closed from its checkpoint', { periodStart: closedPeriod.periodStart, at: closedPeriod.at, totalInboundCalls: closedPeriod.totalInboundCalls });
+            subscriber.next({ kind: 'period', summary: closedPeriod });
+          }),
+        );
+      }
       return () => {
         sub.unsubscribe();
         latest = undefined;
@@ -186,5 +210,6 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
       map((o) => o.change),
     ),
     expiredCalls: () => current?.expiredCallsTotal ?? 0,
+    state: () => current,
   };
 }

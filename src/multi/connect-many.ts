@@ -3,6 +3,7 @@
 
 import { EMPTY, asyncScheduler, catchError, map, merge, of, type Observable } from 'rxjs';
 import type { ConnectionState } from '../socket/types.js';
+import type { CheckpointStore } from '../state/store.js';
 import { connect, type ConnectDeps, type ConnectInput, type IpecsClient } from '../client.js';
 import { assembleMultiSite } from './assemble.js';
 import { withSite } from './combine.js';
@@ -31,7 +32,10 @@ export interface MultiSiteClient extends MultiSiteStreams {
 }
 
 /** Options of {@link connectMany}: the deps of `connect()`, shared by every site (the logger gets a `site` child). */
-export type ConnectManyDeps = ConnectDeps;
+export type ConnectManyDeps = Omit<ConnectDeps, 'checkpoint'> & {
+  /** Each site's checkpoint store (the bridge's KV bucket), instead of its `state.file`. */
+  readonly checkpointOf?: (siteId: string) => CheckpointStore | undefined;
+};
 
 /**
  * Connects to every site's PBX and merges their streams, each value tagged with its `siteId`.
@@ -48,8 +52,10 @@ export function connectMany(sites: readonly SiteInput<ConnectInput>[], deps: Con
   if (problems.length > 0) throw new Error(`connectMany: ${problems.join('; ')}`);
   const clients = new Map<string, IpecsClient>();
   try {
+    const { checkpointOf, ...shared } = deps;
     for (const site of sites) {
-      clients.set(site.id, connect(site.config, { ...deps, ...(deps.logger ? { logger: deps.logger.child({ site: site.id }) } : {}), logId: deps.logId ?? `ipecs-rx:${site.id}` }));
+      const checkpoint = checkpointOf?.(site.id);
+      clients.set(site.id, connect(site.config, { ...shared, ...(deps.logger ? { logger: deps.logger.child({ site: site.id }) } : {}), ...(checkpoint ? { checkpoint } : {}), logId: deps.logId ?? `ipecs-rx:${site.id}` }));
     }
   } catch (err: unknown) {
     for (const c of clients.values()) void c.close();

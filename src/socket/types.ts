@@ -36,7 +36,18 @@ export type ConnectionState =
       /** The fatal error's stable code (`AUTH_INVALID_CREDENTIALS`, `TLS_PIN_MISMATCH`, `LOGIN_BUDGET_EXHAUSTED`, …). */
       readonly errorCode?: PbxErrorCode;
     }
-  | { readonly kind: 'gap'; readonly at: number; readonly from: number; readonly to: number };
+  | {
+      readonly kind: 'gap';
+      readonly at: number;
+      readonly from: number;
+      readonly to: number;
+      /**
+       * Why the interval has no events: absent for a lost socket; `'restart'` for the interval between a restored
+       * checkpoint (or journal) and the restarted process's first socket (the process was not running). The bridge's
+       * consumer adds its own (`'bridge-restart'`, `'missing-ids'`, `'out-of-order'`).
+       */
+      readonly cause?: string;
+    };
 
 /** What the socket box can do to a live socket (handed to the heartbeat). */
 export interface SocketHandle {
