@@ -17,7 +17,7 @@ import type { ConnectionState } from '../socket/types.js';
 import type { AcdSummary } from '../metrics/types.js';
 import { assembleMultiSite } from '../multi/assemble.js';
 import { siteIdProblems } from '../multi/connect-many.js';
-import type { MultiSiteStats, MultiSiteStreams, SiteConnectionState, SiteEvent, SiteStats, SiteSummary } from '../multi/types.js';
+import type { DeliveryGap, MultiSiteStats, MultiSiteStreams, SiteConnectionState, SiteEvent, SiteStats, SiteSummary } from '../multi/types.js';
 import { parseMessageId } from './message-id.js';
 import { admit, caughtUp, createSiteOrder, expireHeld, heldCount, oldestHoldStart, restartHoldClock, type Release, type SiteOrder } from './reorder.js';
 import { connectUntilClosed, ensureBucket, ensureStream, pauseOn, resolveNames, type JetStreamNames } from './setup.js';
@@ -93,7 +93,7 @@ function parseObject(text: string): Record<string, unknown> | undefined {
  * `from` and `to` (the instants of the messages around them). `cause`: `missing-ids` (never arrived within the
  * reorder window) or `out-of-order` (arrived too late to be delivered in order).
  */
-export type MissingGap = SiteConnectionState & { readonly kind: 'gap'; readonly missing: number; readonly cause: 'missing-ids' | 'out-of-order' };
+export type MissingGap = DeliveryGap & { readonly siteId: string };
 
 function missingGap(siteId: string, at: number, from: number, to: number, missing: number, cause: MissingGap['cause']): MissingGap {
   return { kind: 'gap', at, from, to, siteId, missing, cause };

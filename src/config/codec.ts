@@ -163,6 +163,8 @@ const configSections = {
     }),
   ),
   resources: t.exact(t.partial({ language: NonEmpty, languageFile: NonEmpty, commandsFile: NonEmpty })),
+  journal: t.exact(t.partial({ file: FileOrNull })),
+  cti: t.exact(t.partial({ seed: Bool })),
 } as const;
 
 /** The section names, in file order. */

@@ -225,6 +225,8 @@ function merge(layers: readonly ConfigFile[], env: NodeJS.ProcessEnv): Config {
     metrics: metrics.timeZone === 'local' ? { ...metrics, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone } : metrics,
     log: withStatePath(pick('log'), env),
     resources: pick('resources'),
+    journal: pick('journal'),
+    cti: pick('cti'),
   };
 }
 

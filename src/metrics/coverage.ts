@@ -8,6 +8,7 @@
 
 import type { AcdEvent } from '../protocol/acd-event.js';
 import { normalizeGroup } from '../protocol/group.js';
+import { shiftOpenIntervals } from './resume.js';
 import type { CoverageRecord, CoverageSummary, GapInput, MetricsState, SeedInput, StationRecord } from './types.js';
 
 /** A fresh coverage record: complete since `at`, nothing partly known, no gap. */
@@ -64,30 +65,38 @@ export function noteCoverage(s: MetricsState, ev: AcdEvent): void {
 export function applySeed(s: MetricsState, seed: SeedInput, newStation: (number: string, at: number) => StationRecord): void {
   const at = seed.at;
   for (const x of seed.stations) {
-    if (x.number === '' || s.stations.has(x.number)) continue;
+    if (x.number === '' || s.stations.has(x.number) || s.coverage.unseenStations.has(x.number)) continue;
+    s.coverage.unseenStations.add(x.number);
+    changed(s);
+    // An unregistered terminal gets no record: its first event registers it as any unknown station (§2).
+    if (!x.inService) continue;
     const st = newStation(x.number, at);
     s.stations.set(x.number, st);
     st.dnd = x.dnd;
     st.forward = x.forward;
-    if (x.inService) {
-      st.inService = true;
-      s.stationsConnected++;
-      if (x.busy) {
-        st.busy = true;
-        s.busyStations++;
-      }
+    st.inService = true;
+    s.stationsConnected++;
+    if (x.busy) {
+      st.busy = true;
+      s.busyStations++;
     }
-    s.coverage.unseenStations.add(x.number);
-    changed(s);
   }
 }
 
-/** Counts a gap (an interval without a socket; `cause: 'restart'` for a process restart). */
+/**
+ * Counts a gap (an interval without a socket). A restart's gap (`cause: 'restart'`: from the previous process's last
+ * frame to the new socket) is also not counted in any open interval (metrics.md §4): nothing ran then. A socket gap
+ * inside a running process keeps its intervals (states mostly hold; the marker says they are unverified).
+ */
 export function applyGap(s: MetricsState, gap: GapInput): void {
   const cov = s.coverage;
+  const ms = Math.max(0, gap.to - gap.from);
   cov.gaps++;
-  cov.gapMs += Math.max(0, gap.to - gap.from);
-  if (gap.cause === 'restart') cov.restarts++;
+  cov.gapMs += ms;
+  if (gap.cause === 'restart') {
+    cov.restarts++;
+    shiftOpenIntervals(s, ms);
+  }
   changed(s);
 }
 

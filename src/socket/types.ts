@@ -36,7 +36,14 @@ export type ConnectionState =
       /** The fatal error's stable code (`AUTH_INVALID_CREDENTIALS`, `TLS_PIN_MISMATCH`, `LOGIN_BUDGET_EXHAUSTED`, …). */
       readonly errorCode?: PbxErrorCode;
     }
-  | { readonly kind: 'gap'; readonly at: number; readonly from: number; readonly to: number };
+  | {
+      readonly kind: 'gap';
+      readonly at: number;
+      readonly from: number;
+      readonly to: number;
+      /** `'restart'`: the interval from the previous process's last frame to this process's first socket. */
+      readonly cause?: 'restart';
+    };
 
 /** What the socket box can do to a live socket (handed to the heartbeat). */
 export interface SocketHandle {

@@ -56,6 +56,9 @@ describe('coverage', () => {
     expect(after.coverage.unseenStations).toEqual(['1002', '1003']);
     expect(after.busyStations).toBe(1);
     expect(after.stationsConnected).toBe(3); // 18 registers no new station: 1000 was in service from the seed
+    // an unregistered terminal (status `block`) is registered by its first event, like any unknown station
+    reduceMetrics(s, ev(84, { at: T0 + 3000, src: '1003' }));
+    expect(summarize(s, T0 + 3000).stationsConnected).toBe(4);
   });
 
   it('gaps are counted with their length, restarts apart; a daily reset makes the period whole and starts without gaps', () => {
@@ -67,6 +70,14 @@ describe('coverage', () => {
     const reset = T0 + 86_400_000;
     reduceMetrics(s, { kind: 'reset', at: reset });
     expect(summarize(s, reset).coverage).toMatchObject({ since: reset, wholePeriod: true, gaps: 0, gapSeconds: 0, restarts: 0 });
+  });
+
+  it("a restart's gap is not counted in open intervals (nothing ran); a socket gap's is", () => {
+    const s = run([ev(84, { at: T0, src: '1001' }), ev(17, { at: T0 + 10_000, src: '1001' })]);
+    reduceMetrics(s, { kind: 'gap', at: T0 + 70_000, from: T0 + 10_000, to: T0 + 70_000, cause: 'restart' });
+    expect(summarize(s, T0 + 75_000)).toMatchObject({ totalIdleTime: 10, totalBusyTime: 5, busyStations: 1 });
+    reduceMetrics(s, { kind: 'gap', at: T0 + 80_000, from: T0 + 76_000, to: T0 + 80_000 });
+    expect(summarize(s, T0 + 80_000)).toMatchObject({ totalBusyTime: 10 });
   });
 
   it('an unchanged coverage is the same object from one summary to the next', () => {
