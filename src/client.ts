@@ -1,7 +1,8 @@
 // connect(): the composition root. It wires config → session/socket → protocol/streams → metrics and returns the
 // public streams. It holds no logic of its own (architecture.md): every rule lives in a box.
 
-import { asyncScheduler, Subject, takeUntil, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { renameSync } from 'node:fs';
+import { asyncScheduler, EMPTY, filter, first, map, merge, mergeMap, Subject, takeUntil, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Config } from './config/config.js';
 import { loadConfig, type ConfigSource } from './config/load.js';
 import { silentLogger, type Logger } from './logging/logger.js';
@@ -15,6 +16,10 @@ import { createSummary, type SummaryUpdate } from './metrics/summary.js';
 import type { AcdSummary } from './metrics/types.js';
 import { acdEventStreams, type AcdEventStreams } from './streams/event-streams.js';
 import { createCti, type CtiClient, type CtiDeps } from './cti/cti.js';
+import { stationSeed$ } from './cti/seed.js';
+import type { GapInput, SeedInput } from './metrics/types.js';
+import { warmStart, type WarmStart } from './journal/warm-start.js';
+import { recordJournal, type JournalRecorder } from './journal/record.js';
 
 /** Where the configuration comes from: a file, or an object (every key optional except host and credentials). */
 export type ConnectInput = ConfigSource;
@@ -35,6 +40,8 @@ export interface ConnectDeps {
   readonly logId?: string;
   /** CTI options: the SMDR drain (delete each live record once seen) and the Get Terminal Information path (A-3). */
   readonly cti?: Pick<CtiDeps, 'smdrDrain' | 'terminalPath'>;
+  /** The journal file, over the configuration's `journal.file` (`serve --record FILE`). */
+  readonly journalFile?: string;
 }
 
 /** Counters of everything the client saw: nothing is silent (received = delivered + filtered + malformed). */
@@ -83,6 +90,11 @@ export interface IpecsClient extends AcdEventStreams {
    * missed. CTI needs a `server` account; click-to-call a `client` (station) one.
    */
   readonly cti: CtiClient;
+  /**
+   * How this client started (docs/cold-start.md): `cold` (no journal, or none of the current period: figures from
+   * now on), or `warm` (the journal of the current period replayed up to its last frame, `lastAt`).
+   */
+  readonly start: { readonly kind: 'cold' } | { readonly kind: 'warm'; readonly lastAt: number; readonly frames: number };
   /** A snapshot of the counters. */
   stats(): ClientStats;
   /** Logs out (bounded), closes the socket, clears every timer and completes every stream. Idempotent. */
@@ -109,11 +121,23 @@ export function connect(input: ConnectInput, deps: ConnectDeps = {}): IpecsClien
   for (const w of warnings) logger.warn(w);
   const scheduler = deps.scheduler ?? asyncScheduler;
 
+  // A journal of the current period is replayed before the first socket (a warm start); an older one is set aside.
+  const journalFile = deps.journalFile ?? config.journal.file;
+  const warm: WarmStart | undefined = journalFile === null ? undefined : warmStart(journalFile, {
+    metrics: config.metrics, filters: config.filters, maxFrameBytes: config.socket.maxFrameBytes, now: scheduler.now(), logger: logger.child({ component: 'journal' }),
+  });
+  if (warm?.kind === 'stale' && journalFile !== null) {
+    renameSync(journalFile, `${journalFile}.1`);
+    logger.info('journal of an earlier period set aside; cold start', { file: `${journalFile}.1` });
+  }
+  const resumed = warm?.kind === 'warm' ? warm : undefined;
+
   const connection = createConnection(config, {
     logger: logger.child({ component: 'socket' }),
     scheduler,
     ...(deps.random ? { random: deps.random } : {}),
     ...(deps.transport ? { transport: deps.transport } : {}),
+    ...(resumed ? { restartedFrom: resumed.lastAt } : {}),
   });
   const pipeline = acdPipeline(connection.frames$, {
     filters: config.filters,
@@ -121,13 +145,33 @@ export function connect(input: ConnectInput, deps: ConnectDeps = {}): IpecsClien
     logger: logger.child({ component: 'streams' }),
     scheduler,
   });
-  const metrics = createSummary(pipeline.events$, { metrics: config.metrics, scheduler, logger: logger.child({ component: 'metrics' }) });
-
   const cti = createCti(connection, {
     logger,
     scheduler,
     account: { userId: config.server.userId, type: config.server.type, apiVersion: config.server.apiVersion },
     ...deps.cti,
+  });
+
+  // Inputs beside the events: every gap marker (coverage; a restart's is not counted), and the CTI seed once the
+  // first socket is open (cti.seed, server accounts).
+  const gaps$: Observable<GapInput> = connection.connection$.pipe(
+    filter((s) => s.kind === 'gap'),
+    map((g): GapInput => (g.cause === 'restart' ? { kind: 'gap', at: g.at, from: g.from, to: g.to, cause: 'restart' } : { kind: 'gap', at: g.at, from: g.from, to: g.to })),
+  );
+  const seed$: Observable<SeedInput> = config.cti.seed && config.server.type === 'server'
+    ? connection.connection$.pipe(first((s) => s.kind === 'open'), mergeMap(() => stationSeed$(cti, { logger: logger.child({ component: 'cti' }), scheduler })))
+    : EMPTY;
+  let warmState = resumed?.state;
+  const metrics = createSummary(pipeline.events$, {
+    metrics: config.metrics,
+    scheduler,
+    logger: logger.child({ component: 'metrics' }),
+    inputs$: merge(gaps$, seed$),
+    initialState: () => {
+      const s = warmState;
+      warmState = undefined; // the journal's state starts the first core only
+      return s;
+    },
   });
 
   // Every box's streams are shared already (one socket, one decode, one summary state); the client only ends them
@@ -143,6 +187,16 @@ export function connect(input: ConnectInput, deps: ConnectDeps = {}): IpecsClien
     },
   });
 
+  // The journal: appended to after a warm start, else started with the summary's start as its `startedAt`.
+  const recorder: JournalRecorder | undefined = journalFile === null ? undefined : recordJournal(connection.frames$, {
+    out: journalFile,
+    header: resumed?.header ?? { metrics: config.metrics, filters: config.filters, maxFrameBytes: config.socket.maxFrameBytes, source: config.server.host, startedAt: metrics.state()?.periodStart ?? scheduler.now() },
+    connection$: connection.connection$,
+    scheduler,
+    logger: logger.child({ component: 'journal' }),
+    ...(resumed ? { append: { cutLine: resumed.cutLine } } : {}),
+  });
+
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -155,6 +209,7 @@ export function connect(input: ConnectInput, deps: ConnectDeps = {}): IpecsClien
     connection$: untilClosed(connection.connection$),
     ...acdEventStreams(untilClosed(metrics.changes$)),
     cti,
+    start: resumed ? { kind: 'warm', lastAt: resumed.lastAt, frames: resumed.frames } : { kind: 'cold' },
     stats: () => {
       // The pipeline's `received` is the frame count; the socket's own count of the same frames is left out.
       const { framesReceived: _sameAsReceived, ...socket } = connection.stats();
@@ -164,6 +219,7 @@ export function connect(input: ConnectInput, deps: ConnectDeps = {}): IpecsClien
       closing ??= (async () => {
         cti.close();
         await connection.close();
+        await recorder?.close();
         closed$.next();
         closed$.complete();
         root.unsubscribe();
