@@ -2,7 +2,7 @@
 // public streams. It holds no logic of its own (architecture.md): every rule lives in a box.
 
 import { renameSync } from 'node:fs';
-import { asyncScheduler, EMPTY, filter, first, map, merge, mergeMap, Subject, takeUntil, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { asyncScheduler, EMPTY, filter, map, merge, mergeMap, Subject, take, takeUntil, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Config } from './config/config.js';
 import { loadConfig, type ConfigSource } from './config/load.js';
 import { silentLogger, type Logger } from './logging/logger.js';
@@ -159,7 +159,7 @@ export function connect(input: ConnectInput, deps: ConnectDeps = {}): IpecsClien
     map((g): GapInput => (g.cause === 'restart' ? { kind: 'gap', at: g.at, from: g.from, to: g.to, cause: 'restart' } : { kind: 'gap', at: g.at, from: g.from, to: g.to })),
   );
   const seed$: Observable<SeedInput> = config.cti.seed && config.server.type === 'server'
-    ? connection.connection$.pipe(first((s) => s.kind === 'open'), mergeMap(() => stationSeed$(cti, { logger: logger.child({ component: 'cti' }), scheduler })))
+    ? connection.connection$.pipe(filter((s) => s.kind === 'open'), take(1), mergeMap(() => stationSeed$(cti, { logger: logger.child({ component: 'cti' }), scheduler })))
     : EMPTY;
   let warmState = resumed?.state;
   const metrics = createSummary(pipeline.events$, {
