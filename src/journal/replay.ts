@@ -181,8 +181,9 @@ export async function replayJournal(source: string | Readable, options: ReplayJo
         break;
       }
       if (entry.kind === 'end') {
+        // A recording stopped here; a restarted one may go on after it (appended, behind a restart gap).
         clock.advance(at, false);
-        break;
+        continue;
       }
       if (entry.kind === 'dropped') {
         dropped += entry.count;
