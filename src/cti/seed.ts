@@ -23,8 +23,8 @@ export function stationOfStatus(number: string, status: PresenceStatus): SeedSta
   const s = status.toLowerCase();
   const inService = s !== 'block';
   const busy = IN_CALL.has(s);
-  // An idle (or ringing) station's status names its DND or forwarding; a call hides them.
-  const flagsKnown = !busy && s !== 'ring';
+  // An idle station's status names its DND or its forwarding; a call, a ring or DND (over a forwarding) hides them.
+  const flagsKnown = !busy && s !== 'ring' && s !== 'dnd';
   return { number, inService, busy, dnd: s === 'dnd', forward: FORWARDED.has(s), flagsKnown };
 }
 
