@@ -10,6 +10,7 @@ import { assembleMultiSite, periodRounds } from '../src/multi/assemble.js';
 import type { AcdEvent } from '../src/protocol/acd-event.js';
 import type { SiteConnectionState, SiteEvent, SiteSummary } from '../src/multi/types.js';
 import type { AcdSummary } from '../src/metrics/types.js';
+import { NO_COVERAGE } from '../src/metrics/coverage.js';
 
 const RESET_AT_ONE_MINUTE = { ...QUIET_METRICS, resetTime: '00:01', timeZone: 'UTC' };
 const tag = (siteId: string) => map((s: AcdSummary): SiteSummary => ({ ...s, siteId }));
@@ -70,5 +71,5 @@ const EMPTY: AcdSummary = {
   totalBusyTime: 0, totalHoldTime: 0, totalWrapTime: 0, activeCalls: 0, callsInQueue: 0, longestWaitTime: 0,
   busyStations: 0, agentsAvailable: 0, agentsUnavailable: 0, agentsOnWrap: 0, answeredWithinServiceLevel: 0,
   speedOfAnswerSeconds: 0, handleSeconds: 0, averageSpeedOfAnswer: 0, averageHandleTime: 0, abandonRate: null,
-  shortAbandons: 0, serviceLevel: null, expiredCalls: 0, periodStart: 0, at: 0, groups: [], stations: [],
+  shortAbandons: 0, serviceLevel: null, expiredCalls: 0, periodStart: 0, at: 0, groups: [], stations: [], coverage: NO_COVERAGE,
 };

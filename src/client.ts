@@ -1,7 +1,8 @@
 // connect(): the composition root. It wires config → session/socket → protocol/streams → metrics and returns the
 // public streams. It holds no logic of its own (architecture.md): every rule lives in a box.
 
-import { asyncScheduler, Subject, takeUntil, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { renameSync } from 'node:fs';
+import { asyncScheduler, EMPTY, filter, map, merge, mergeMap, Subject, take, takeUntil, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Config } from './config/config.js';
 import { loadConfig, type ConfigSource } from './config/load.js';
 import { silentLogger, type Logger } from './logging/logger.js';
@@ -13,12 +14,17 @@ import type { HttpTransport } from './session/http-transport.js';
 import { acdPipeline, type PipelineStats } from './streams/pipeline.js';
 import { createSummary, type SummaryUpdate } from './metrics/summary.js';
 import type { AcdSummary } from './metrics/types.js';
+import { resumeAfterGap } from './metrics/reducer.js';
 import { acdEventStreams, type AcdEventStreams } from './streams/event-streams.js';
 import { createCti, type CtiClient, type CtiDeps } from './cti/cti.js';
 import type { PeriodSummary, RestoreOutcome } from './metrics/restore.js';
 import type { CheckpointStore } from './state/store.js';
 import { fileCheckpointStore } from './state/file-store.js';
 import { openStateContinuity } from './state/continuity.js';
+import { stationSeed$ } from './cti/seed.js';
+import type { GapInput, SeedInput } from './metrics/types.js';
+import { warmStart, type WarmStart } from './journal/warm-start.js';
+import { recordJournal, type JournalRecorder } from './journal/record.js';
 
 /** Where the configuration comes from: a file, or an object (every key optional except host and credentials). */
 export type ConnectInput = ConfigSource;
@@ -41,6 +47,8 @@ export interface ConnectDeps {
   readonly cti?: Pick<CtiDeps, 'smdrDrain' | 'terminalPath'>;
   /** Where the metrics checkpoint is kept, instead of the file of `state.file` (the bridge passes its KV bucket). */
   readonly checkpoint?: CheckpointStore;
+  /** The journal file, over the configuration's `journal.file` (`serve --record FILE`). */
+  readonly journalFile?: string;
 }
 
 /** Counters of everything the client saw: nothing is silent (received = delivered + filtered + malformed). */
@@ -98,6 +106,11 @@ export interface IpecsClient extends AcdEventStreams {
    * missed. CTI needs a `server` account; click-to-call a `client` (station) one.
    */
   readonly cti: CtiClient;
+  /**
+   * How this client started (docs/cold-start.md): `cold` (no journal, or none of the current period: figures from
+   * now on), or `warm` (the journal of the current period replayed up to its last frame, `lastAt`).
+   */
+  readonly start: { readonly kind: 'cold' } | { readonly kind: 'warm'; readonly lastAt: number; readonly frames: number };
   /** A snapshot of the counters. */
   stats(): ClientStats;
   /** Logs out (bounded), closes the socket, clears every timer and completes every stream. Idempotent. */
@@ -124,11 +137,23 @@ export function connect(input: ConnectInput, deps: ConnectDeps = {}): IpecsClien
   for (const w of warnings) logger.warn(w);
   const scheduler = deps.scheduler ?? asyncScheduler;
 
+  // A journal of the current period is replayed before the first socket (a warm start); an older one is set aside.
+  const journalFile = deps.journalFile ?? config.journal.file;
+  const warm: WarmStart | undefined = journalFile === null ? undefined : warmStart(journalFile, {
+    metrics: config.metrics, filters: config.filters, maxFrameBytes: config.socket.maxFrameBytes, now: scheduler.now(), logger: logger.child({ component: 'journal' }),
+  });
+  if (warm?.kind === 'stale' && journalFile !== null) {
+    renameSync(journalFile, `${journalFile}.1`);
+    logger.info('journal of an earlier period set aside; cold start', { file: `${journalFile}.1` });
+  }
+  const resumed = warm?.kind === 'warm' ? warm : undefined;
+
   const connection = createConnection(config, {
     logger: logger.child({ component: 'socket' }),
     scheduler,
     ...(deps.random ? { random: deps.random } : {}),
     ...(deps.transport ? { transport: deps.transport } : {}),
+    ...(resumed ? { restartedFrom: resumed.lastAt } : {}),
   });
   const pipeline = acdPipeline(connection.frames$, {
     filters: config.filters,
@@ -136,9 +161,15 @@ export function connect(input: ConnectInput, deps: ConnectDeps = {}): IpecsClien
     logger: logger.child({ component: 'streams' }),
     scheduler,
   });
+  // State continuity (docs/state-continuity.md): the checkpoint is restored unless a journal's warm start, exact up
+  // to its last frame, already gave the state; checkpoints are written either way.
   const store = deps.checkpoint ?? (config.state.file === undefined ? undefined : fileCheckpointStore(config.state.file));
-  const continuity = openStateContinuity(config, store, { scheduler, logger: logger.child({ component: 'state' }) });
-  const metrics = createSummary(pipeline.events$, { metrics: config.metrics, scheduler, logger: logger.child({ component: 'metrics' }), restore: continuity.restore });
+  const continuity = openStateContinuity(config, store, {
+    scheduler,
+    logger: logger.child({ component: 'state' }),
+    ...(resumed ? { notRestored: 'a journal warm start gave a newer state' } : {}),
+  });
+  // One restart marker: the journal's (from the socket box, restartedFrom) or the checkpoint's (from continuity).
   const connection$ = continuity.withRestartGap(connection.connection$);
 
   const cti = createCti(connection, {
@@ -146,6 +177,30 @@ export function connect(input: ConnectInput, deps: ConnectDeps = {}): IpecsClien
     scheduler,
     account: { userId: config.server.userId, type: config.server.type, apiVersion: config.server.apiVersion },
     ...deps.cti,
+  });
+
+  // Inputs beside the events: every gap marker (coverage; a restart's is not counted), and the CTI seed once the
+  // first socket is open (cti.seed, server accounts).
+  const gaps$: Observable<GapInput> = connection$.pipe(
+    filter((s) => s.kind === 'gap'),
+    map((g): GapInput => (g.cause === 'restart' ? { kind: 'gap', at: g.at, from: g.from, to: g.to, cause: 'restart' } : { kind: 'gap', at: g.at, from: g.from, to: g.to })),
+  );
+  const seed$: Observable<SeedInput> = config.cti.seed && config.server.type === 'server'
+    ? connection$.pipe(filter((s) => s.kind === 'open'), take(1), mergeMap(() => stationSeed$(cti, { logger: logger.child({ component: 'cti' }), scheduler })))
+    : EMPTY;
+  // Time from the journal's last frame to this start is counted nowhere (as a restored checkpoint's, metrics.md §4).
+  let warmState = resumed ? resumeAfterGap(resumed.state, resumed.lastAt, Math.max(scheduler.now(), resumed.lastAt)) : undefined;
+  const metrics = createSummary(pipeline.events$, {
+    metrics: config.metrics,
+    scheduler,
+    logger: logger.child({ component: 'metrics' }),
+    restore: continuity.restore,
+    inputs$: merge(gaps$, seed$),
+    initialState: () => {
+      const s = warmState;
+      warmState = undefined; // the journal's state starts the first core only
+      return s;
+    },
   });
 
   // Every box's streams are shared already (one socket, one decode, one summary state); the client only ends them
@@ -162,6 +217,16 @@ export function connect(input: ConnectInput, deps: ConnectDeps = {}): IpecsClien
   });
   continuity.start(metrics.state);
 
+  // The journal: appended to after a warm start, else started with the summary's start as its `startedAt`.
+  const recorder: JournalRecorder | undefined = journalFile === null ? undefined : recordJournal(connection.frames$, {
+    out: journalFile,
+    header: resumed?.header ?? { metrics: config.metrics, filters: config.filters, maxFrameBytes: config.socket.maxFrameBytes, source: config.server.host, startedAt: metrics.state()?.periodStart ?? scheduler.now() },
+    connection$: connection.connection$,
+    scheduler,
+    logger: logger.child({ component: 'journal' }),
+    ...(resumed ? { append: { cutLine: resumed.cutLine } } : {}),
+  });
+
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -175,6 +240,7 @@ export function connect(input: ConnectInput, deps: ConnectDeps = {}): IpecsClien
     restored: continuity.outcome,
     ...acdEventStreams(untilClosed(metrics.changes$)),
     cti,
+    start: resumed ? { kind: 'warm', lastAt: resumed.lastAt, frames: resumed.frames } : { kind: 'cold' },
     stats: () => {
       // The pipeline's `received` is the frame count; the socket's own count of the same frames is left out.
       const { framesReceived: _sameAsReceived, ...socket } = connection.stats();
@@ -186,6 +252,7 @@ export function connect(input: ConnectInput, deps: ConnectDeps = {}): IpecsClien
         cti.close();
         await connection.close();
         await continuity.close();
+        await recorder?.close();
         closed$.next();
         closed$.complete();
         root.unsubscribe();

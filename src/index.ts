@@ -20,7 +20,7 @@ export type { AcdCodeInfo, PartyKind, CallRefKind, CodeStatus } from './protocol
 export type { ConnectionState, CloseReason, RawFrame } from './socket/types.js';
 
 /* Configuration */
-export type { Config, ConfigInput, ServerConfig, TlsConfig, SessionConfig, SocketConfig, FiltersConfig, MetricsConfig, LogConfig, ResourcesConfig } from './config/config.js';
+export type { Config, ConfigInput, ServerConfig, TlsConfig, SessionConfig, SocketConfig, FiltersConfig, MetricsConfig, LogConfig, ResourcesConfig, JournalConfig, CtiConfig } from './config/config.js';
 export { DEFAULT_CONFIG } from './config/config.js';
 
 /* Logging */
@@ -107,7 +107,14 @@ export type {
   StationRecord,
   TrunkRecord,
   GroupRecord,
+  CoverageSummary,
+  CoverageRecord,
+  SeedInput,
+  SeedStation,
+  GapInput,
 } from './metrics/types.js';
+export { resumeAfterGap } from './metrics/reducer.js';
+export { coverageNote, describeCoverage } from './serve/coverage-note.js';
 
 /* Protocol: wire shapes and decoders (issue 2) */
 export { decodeAcdFrame, decodeAcdMessage, EXCERPT_CHARS } from './protocol/decode.js';
@@ -182,6 +189,8 @@ export { recordJournal } from './journal/record.js';
 export type { RecordJournalOptions, JournalRecorder, JournalRecordStats, JournalRecordResult, JournalHeaderInput } from './journal/record.js';
 export { replayJournal, JournalFormatError } from './journal/replay.js';
 export { VirtualClock } from './journal/virtual-clock.js';
+export { warmStart } from './journal/warm-start.js';
+export type { WarmStart, WarmStartOptions } from './journal/warm-start.js';
 export type { ReplayJournalOptions, ReplayResult, ReplayProgress } from './journal/replay.js';
 export { JOURNAL_VERSION, encodeFrame, decodeEntry, decodeHeader } from './journal/format.js';
 export type { JournalHeader, JournalEntry } from './journal/format.js';
@@ -191,6 +200,7 @@ export { createCti } from './cti/cti.js';
 export type { CtiClient, CtiDeps, CtiCommands, DeviceResult, SmdrClient, SmdrQueryOptions } from './cti/cti.js';
 export { trackSerials } from './cti/serial-gaps.js';
 export type { CtiGap, CtiItem, CtiTracked } from './cti/serial-gaps.js';
+export { stationSeed$, stationOfStatus } from './cti/seed.js';
 export { CTI_COMMANDS } from './cti/commands.js';
 export type { CtiCommandName, CtiCommandSpec, CtiParams, CtiResult, Terminal } from './cti/commands.js';
 export { CtiError, CtiRequestError, CtiResponseError } from './cti/errors.js';

@@ -168,6 +168,11 @@
     setFigure('stationsConnected', s.stationsConnected);
     $('#sl-seconds').textContent = view.serviceLevelSeconds === null ? '' : 'answered within ' + view.serviceLevelSeconds + ' s';
     $('#asof').textContent = HMS.format(new Date(s.at));
+    // What the figures cover (docs/cold-start.md): a client started mid-day says since when, and what it cannot know.
+    var c = view.coverage;
+    var coverage = (c.wholePeriod ? 'figures for the whole period' : 'figures since ' + HM.format(new Date(c.since))) + (c.note ? '; ' + c.note : '');
+    var cov = $('#coverage');
+    if (cov.textContent !== coverage) { cov.textContent = coverage; cov.title = coverage; }
     Object.keys(view.levels).forEach(function (k) { setLevel(k, view.levels[k]); });
     renderGroups(view.groups);
     renderAgents(view.agentList);

@@ -14,10 +14,11 @@ import type { KvWatchEntry } from '@nats-io/kv';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import type { AcdEvent } from '../protocol/acd-event.js';
 import type { ConnectionState } from '../socket/types.js';
+import { NO_COVERAGE } from '../metrics/coverage.js';
 import type { AcdSummary } from '../metrics/types.js';
 import { assembleMultiSite } from '../multi/assemble.js';
 import { siteIdProblems } from '../multi/connect-many.js';
-import type { MultiSiteStats, MultiSiteStreams, SiteConnectionState, SiteEvent, SiteStats, SiteSummary } from '../multi/types.js';
+import type { DeliveryGap, MultiSiteStats, MultiSiteStreams, SiteConnectionState, SiteEvent, SiteStats, SiteSummary } from '../multi/types.js';
 import { parseMessageId } from './message-id.js';
 import { admit, caughtUp, createSiteOrder, expireHeld, heldCount, oldestHoldStart, restartHoldClock, type Release, type SiteOrder } from './reorder.js';
 import { connectUntilClosed, ensureBucket, ensureStream, pauseOn, resolveNames, type JetStreamNames } from './setup.js';
@@ -88,12 +89,18 @@ function parseObject(text: string): Record<string, unknown> | undefined {
   }
 }
 
+/** A published summary; one from a bridge older than `coverage` gets none known (an upgrade in progress). */
+function withCoverage(body: Record<string, unknown>): AcdSummary {
+  const s = body as unknown as AcdSummary;
+  return typeof body['coverage'] === 'object' && body['coverage'] !== null ? s : { ...s, coverage: NO_COVERAGE };
+}
+
 /**
  * The gap marker of messages the bridge published that this consumer will not deliver: `missing` of them, between
  * `from` and `to` (the instants of the messages around them). `cause`: `missing-ids` (never arrived within the
  * reorder window) or `out-of-order` (arrived too late to be delivered in order).
  */
-export type MissingGap = SiteConnectionState & { readonly kind: 'gap'; readonly missing: number; readonly cause: 'missing-ids' | 'out-of-order' };
+export type MissingGap = DeliveryGap & { readonly siteId: string };
 
 function missingGap(siteId: string, at: number, from: number, to: number, missing: number, cause: MissingGap['cause']): MissingGap {
   return { kind: 'gap', at, from, to, siteId, missing, cause };
@@ -139,7 +146,7 @@ export function fromJetStream(options: FromJetStreamOptions): JetStreamFeed {
         st.delivered++;
         events.next({ ...(body as unknown as AcdEvent), siteId });
       } else if (x.what.kind === 'period') {
-        periods.next({ ...(body as unknown as AcdSummary), siteId });
+        periods.next({ ...withCoverage(body), siteId });
       } else {
         if (x.what.kind === 'gap') st.gaps++;
         connection.next({ ...(body as unknown as ConnectionState), siteId });
@@ -238,7 +245,7 @@ export function fromJetStream(options: FromJetStreamOptions): JetStreamFeed {
     for await (const e of watch) {
       if (e.operation !== 'PUT' || !state.has(e.key)) continue;
       const body = parseObject(e.string());
-      if (body !== undefined) summaries.next({ ...(body as unknown as AcdSummary), siteId: e.key });
+      if (body !== undefined) summaries.next({ ...withCoverage(body), siteId: e.key });
     }
   }
 

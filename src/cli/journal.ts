@@ -2,11 +2,12 @@
 // connection with its `at`; `replay` re-runs the whole pipeline on a virtual clock and prints each period's
 // closing summary and the final one. The CLI only wires the library (journal/, socket/, config/).
 
-import { statSync } from 'node:fs';
+import { renameSync, statSync } from 'node:fs';
 import { createConnection } from '../socket/connection.js';
 import { loadConfig, loadConfigFile } from '../config/load.js';
 import { createLogger } from '../logging/winston-logger.js';
 import { recordJournal } from '../journal/record.js';
+import { warmStart } from '../journal/warm-start.js';
 import { replayJournal, type ReplayProgress } from '../journal/replay.js';
 import type { AcdSummary } from '../metrics/types.js';
 import { renderSummary } from './render.js';
@@ -21,7 +22,7 @@ export const RECORD_COMMAND = {
   summary: 'write every raw frame of a live connection to an NDJSON journal',
   description: 'Writes every raw frame of a live connection, with its receive instant, to an NDJSON journal (replay re-runs it).',
   options: {
-    out: { type: 'string', arg: 'FILE.ndjson', help: 'the journal to write (required; appended to if it exists)' },
+    out: { type: 'string', arg: 'FILE.ndjson', help: "the journal to write (required); one of the current period is appended to, after a restart gap; an older one is moved to FILE.1" },
     ...SOURCE_OPTIONS,
   },
 } as const satisfies CommandSpec;
@@ -63,13 +64,25 @@ export async function recordCommand(args: readonly string[], io: CliIo): Promise
     const { config, warnings } = loaded;
     printWarnings(io, 'record', warnings);
     const logger = createLogger({ label: 'record', ...config.log, secrets: [config.server.password] });
-    const connection = createConnection(config, { logger });
+    // A journal of the current period is continued (the restart is a gap in it); an older one is set aside.
+    let found;
+    try {
+      found = warmStart(values.out, { metrics: config.metrics, filters: config.filters, maxFrameBytes: config.socket.maxFrameBytes, now: Date.now(), logger });
+      if (found.kind === 'stale') renameSync(values.out, `${values.out}.1`);
+    } catch (err: unknown) {
+      await logger.close();
+      return reportFatal(io, 'record', err);
+    }
+    const resumed = found.kind === 'warm' ? found : undefined;
+    const connection = createConnection(config, { logger, ...(resumed ? { restartedFrom: resumed.lastAt } : {}) });
     const recorder = recordJournal(connection.frames$, {
       out: values.out,
-      header: { metrics: config.metrics, filters: config.filters, maxFrameBytes: config.socket.maxFrameBytes, source: source.emulator ? source.label : config.server.host },
+      header: resumed?.header ?? { metrics: config.metrics, filters: config.filters, maxFrameBytes: config.socket.maxFrameBytes, source: source.emulator ? source.label : config.server.host },
       connection$: connection.connection$,
       logger,
+      ...(resumed ? { append: { cutLine: resumed.cutLine } } : {}),
     });
+    if (resumed) io.err(`ipecs-rx record: continuing ${values.out} (${resumed.frames} frames of this period so far)`);
     io.err(`ipecs-rx record: recording to ${values.out} (Ctrl-C to stop)`);
     // A fatal connection error ends the frames stream, and so the recording.
     const outcome = await untilStoppedOrFailed(io, durationMs, connection.frames$);

@@ -3,6 +3,7 @@
 
 import type { AcdSummary } from '../metrics/types.js';
 import { describeConnection, type ConnectionView } from '../serve/status.js';
+import { describeCoverage, hourMinute } from '../serve/coverage-note.js';
 
 export { NO_CONNECTION, nextConnectionView, type ConnectionView } from '../serve/status.js';
 
@@ -24,6 +25,8 @@ export interface RenderOptions {
   readonly title: string;
   /** A note under the title (the demo's speed and what its times mean). */
   readonly note?: string;
+  /** Formats the coverage's `since` (default: `HH:MM` in the host's zone). */
+  readonly timeOfDay?: (ms: number) => string;
 }
 
 /** The live summary as a block of text lines that fits an 80-column terminal. */
@@ -44,6 +47,7 @@ export function renderSummary(s: AcdSummary, connection: ConnectionView | undefi
   const head = connection === undefined ? opts.title : `${opts.title} — ${describeConnection(connection)}`;
   const lines = [head];
   if (opts.note !== undefined) lines.push(opts.note);
+  lines.push(`Coverage: ${describeCoverage(s.coverage, opts.timeOfDay ?? ((ms) => hourMinute(ms)))}`);
   lines.push('─'.repeat(Math.min(78, Math.max(40, opts.title.length + 30))));
   for (const [k, v] of rows) lines.push(`${pad(k, 21)} ${v}`);
   return lines.join('\n');

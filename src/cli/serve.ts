@@ -27,6 +27,7 @@ export const SERVE_COMMAND = {
     port: { type: 'string', default: '8080', arg: 'N', help: 'port to listen on; 0 = any free port' },
     host: { type: 'string', default: '127.0.0.1', arg: 'H', help: 'address to listen on; 0.0.0.0 for a TV elsewhere on the network' },
     wallboard: { type: 'string', arg: 'FILE', help: "wallboard settings JSON (title, thresholds, agent names); default: the config file's \"serve\" key" },
+    record: { type: 'string', arg: 'FILE.ndjson', help: "record every frame to this journal (journal.file); a restart replays the current period's journal first (a warm start)" },
   },
   notes: ['A fatal error of the PBX connection (credentials, certificate, configuration) stops serve with one line on stderr and its exit code; while the PBX is only unreachable it keeps serving, and the page, /health and /metrics say so.'],
 } as const satisfies CommandSpec;
@@ -88,7 +89,7 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
     if (source === undefined) return EXIT.usage;
     let client: IpecsClient;
     try {
-      client = connectLoud('serve', source.input, io, { logId: 'serve', ...(source.emulator ? { env: {} } : {}) });
+      client = connectLoud('serve', source.input, io, { logId: 'serve', ...(source.emulator ? { env: {} } : {}), ...(values.record === undefined ? {} : { journalFile: values.record }) });
     } catch (err: unknown) {
       await source.emulator?.stop();
       return reportFatal(io, 'serve', err);

@@ -164,6 +164,8 @@ const configSections = {
   ),
   resources: t.exact(t.partial({ language: NonEmpty, languageFile: NonEmpty, commandsFile: NonEmpty })),
   state: t.exact(t.partial({ file: OptionalString, checkpointMs: PositiveMs })),
+  journal: t.exact(t.partial({ file: FileOrNull })),
+  cti: t.exact(t.partial({ seed: Bool })),
 } as const;
 
 /** The section names, in file order. */

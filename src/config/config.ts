@@ -156,6 +156,28 @@ export interface StateConfig {
   readonly checkpointMs: number;
 }
 
+/**
+ * The journal of a client (docs/cold-start.md): every raw frame recorded as NDJSON while it runs, and replayed at the
+ * next start (a warm start), so figures are exact up to the last recorded frame.
+ */
+export interface JournalConfig {
+  /**
+   * The journal file, `null` for none (default). A journal of the current period is replayed at start and appended
+   * to; one of an older period is moved to `<file>.1` and a new one started.
+   */
+  readonly file: string | null;
+}
+
+/** The CTI side at start (docs/cold-start.md). */
+export interface CtiConfig {
+  /**
+   * At start, ask the Web API what it can tell about the stations (the terminal list, each station's call status,
+   * DND and forwarding) and set the stations no event has named yet. Needs a `server` account with the CTI privilege
+   * (without it the seed is skipped, with one warning). Never logs an agent in. Default false.
+   */
+  readonly seed: boolean;
+}
+
 /** The whole configuration. */
 export interface Config {
   readonly server: ServerConfig;
@@ -167,6 +189,8 @@ export interface Config {
   readonly log: LogConfig;
   readonly resources: ResourcesConfig;
   readonly state: StateConfig;
+  readonly journal: JournalConfig;
+  readonly cti: CtiConfig;
 }
 
 /** A partial configuration, as a host passes it to `connect()` (every section optional and partial). */
@@ -214,4 +238,6 @@ export const DEFAULT_CONFIG: Config = {
   log: { file: 'ipecsapi.log', level: 'info', console: false, maxSize: 5_000_000, maxFiles: 5 },
   resources: { language: 'en-GB', languageFile: 'res/lang/en-GB.json', commandsFile: 'res/ipecs-commands.json' },
   state: { checkpointMs: 10_000 },
+  journal: { file: null },
+  cti: { seed: false },
 };

@@ -226,6 +226,8 @@ function merge(layers: readonly ConfigFile[], env: NodeJS.ProcessEnv): Config {
     log: withStatePath(pick('log'), env),
     resources: pick('resources'),
     state: pick('state'),
+    journal: pick('journal'),
+    cti: pick('cti'),
   };
 }
 

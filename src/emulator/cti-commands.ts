@@ -206,7 +206,7 @@ const COMMANDS: Readonly<Record<string, Handler>> = {
     return {};
   },
   'GET dnd': (w, p) => {
-    return { svcType: subject(w, p).dnd ? 'enable' : 'disable' };
+    return { svcType: w.dndOf(subject(w, p)) ? 'enable' : 'disable' };
   },
   'POST pickup': (w, p, out) => {
     w.device(p['deviceNumber']);

@@ -62,6 +62,11 @@ export const int = (v: unknown): number => (typeof v === 'number' ? v : typeof v
 export interface WorldHost {
   now(): number;
   smdrRecord(record: SmdrRecordInput): void;
+  /**
+   * The simulated centre's view of a station, when a centre runs and has it: Get Call Status and Get DND of a
+   * device without CTI calls of its own answer from it (so a mid-day client's seed meets the centre's truth).
+   */
+  centreStation?(dn: string): { readonly inService: boolean; readonly busy: boolean; readonly dnd: boolean } | undefined;
 }
 
 /** The devices and calls of one emulator. */
@@ -91,6 +96,11 @@ export class CtiWorld {
 
   now(): number {
     return this.host.now();
+  }
+
+  /** DND of a device: set by CTI, or by the simulated centre for its stations. */
+  dndOf(d: Device): boolean {
+    return d.dnd || this.host.centreStation?.(d.dn)?.dnd === true;
   }
 
   newRef(): number {
@@ -145,6 +155,12 @@ export class CtiWorld {
       if (leg.state !== 'hold') break;
     }
     if (state !== '') return state;
+    const centre = this.host.centreStation?.(d.dn);
+    if (centre !== undefined) {
+      if (!centre.inService) return 'block';
+      if (centre.busy) return 'trk_talk';
+      if (centre.dnd) return 'DND';
+    }
     if (d.dnd) return 'DND';
     const fwd: Readonly<Record<string, string>> = { uncondition: 'fwd_all', busy: 'fwd_busy', no_answer: 'fwd_nans', busy_noans: 'fwd_bsna', DND: 'DND' };
     return fwd[d.fwd.type] ?? 'idle';

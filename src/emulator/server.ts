@@ -113,7 +113,11 @@ class EmulatorImpl implements Emulator {
       sessions: this.sessions, clock: this.clock, counters: this.count, padBlanks: options.padBlanks ?? true,
       recordSent: options.recordSent === true, stationSockets: options.stationSockets ?? 'refuse', log, running: () => !this.stopped,
     });
-    this.world = new CtiWorld({ now: () => this.clock.wall(), smdrRecord: (r) => { this.smdr.add(r); } }, options.cti);
+    this.world = new CtiWorld({
+      now: () => this.clock.wall(),
+      smdrRecord: (r) => { this.smdr.add(r); },
+      centreStation: (dn) => this.centre?.state().stations.find((s) => s.station === dn),
+    }, options.cti);
     const sendToSession = (key: string, frame: string): number => this.hub.sendToSession(this.sessions.get(key), frame);
     this.subs = new Subscriptions(this.world, { send: sendToSession }, options.cti?.quirks ?? false);
     this.smdr = new SmdrService({

@@ -31,6 +31,11 @@ export interface RecordJournalOptions {
   readonly logger?: Logger;
   /** Frames are dropped (counted, then written as a `dropped` line) while more bytes than this wait. Default 64 MiB. */
   readonly maxBufferedBytes?: number;
+  /**
+   * Append to the journal at `out` (a path) instead of starting it: no header is written (the file has it; `header`
+   * must be that one), and a newline first when the file ends in a line cut by a kill (`cutLine`). A warm start.
+   */
+  readonly append?: { readonly cutLine: boolean };
 }
 
 /** Counters of a recording. */
@@ -76,7 +81,8 @@ export function recordJournal(frames$: Observable<RawFrame>, options: RecordJour
   const logger = options.logger ?? silentLogger;
   const maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED;
   const ownsStream = typeof options.out === 'string';
-  const stream: Writable = typeof options.out === 'string' ? createWriteStream(options.out, { flags: 'w' }) : options.out;
+  const append = typeof options.out === 'string' ? options.append : undefined;
+  const stream: Writable = typeof options.out === 'string' ? createWriteStream(options.out, { flags: append === undefined ? 'w' : 'a' }) : options.out;
   const header: JournalHeader = {
     journal: 'ipecs-rx',
     version: JOURNAL_VERSION,
@@ -106,7 +112,8 @@ export function recordJournal(frames$: Observable<RawFrame>, options: RecordJour
     void finish();
   };
   stream.on('error', onStreamError);
-  write(encodeHeader(header));
+  if (append === undefined) write(encodeHeader(header));
+  else if (append.cutLine) stream.write('\n'); // the cut line stays one bad line; the next frame starts clean
 
   const onItem = (item: Item): void => {
     if (stopped) return;

@@ -13,7 +13,7 @@ import { Subject, type Subscription } from 'rxjs';
 import type { FiltersConfig, MetricsConfig } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import { silentLogger } from '../logging/logger.js';
-import type { AcdSummary, Change } from '../metrics/types.js';
+import type { AcdSummary, Change, GapInput } from '../metrics/types.js';
 import { createSummary } from '../metrics/summary.js';
 import { acdPipeline, type PipelineStats } from '../streams/pipeline.js';
 import type { RawFrame } from '../socket/types.js';
@@ -101,6 +101,8 @@ export async function replayJournal(source: string | Readable, options: ReplayJo
   let header: JournalHeader | undefined;
   let clock: VirtualClock | undefined;
   let frames$$: Subject<RawFrame> | undefined;
+  // The gap markers of the recording: they drive coverage, and a restart's is not counted in open intervals.
+  const gaps$$ = new Subject<GapInput>();
   let stats: (() => PipelineStats) | undefined;
   let latest: AcdSummary | undefined;
   const periods: AcdSummary[] = [];
@@ -141,7 +143,7 @@ export async function replayJournal(source: string | Readable, options: ReplayJo
           scheduler,
         });
         stats = pipeline.stats;
-        const streams = createSummary(pipeline.events$, { metrics: options.metrics ?? h.metrics, scheduler, logger });
+        const streams = createSummary(pipeline.events$, { metrics: options.metrics ?? h.metrics, scheduler, logger, inputs$: gaps$$ });
         subs.push(
           streams.summary$.subscribe({
             next: (s) => {
@@ -179,15 +181,21 @@ export async function replayJournal(source: string | Readable, options: ReplayJo
         break;
       }
       if (entry.kind === 'end') {
+        // A recording stopped here; a restarted one may go on after it (appended, behind a restart gap).
         clock.advance(at, false);
-        break;
+        continue;
       }
       if (entry.kind === 'dropped') {
         dropped += entry.count;
         continue;
       }
       if (entry.kind === 'connection') {
-        if (entry.state.kind === 'gap') gaps++;
+        const st = entry.state;
+        if (st.kind === 'gap' && Number.isFinite(st.from) && Number.isFinite(st.to)) {
+          gaps++;
+          clock.advance(at, false);
+          gaps$$.next(st.cause === 'restart' ? { kind: 'gap', at: clock.now(), from: st.from, to: st.to, cause: 'restart' } : { kind: 'gap', at: clock.now(), from: st.from, to: st.to });
+        }
         continue;
       }
       if (at < clock.now()) outOfOrder++;

@@ -9,7 +9,7 @@
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import type { MetricsConfig } from '../config/config.js';
-import type { CallRecord, GroupRecord, MetricsState, StationRecord, TrunkRecord } from './types.js';
+import type { CallRecord, CoverageRecord, GroupRecord, MetricsState, StationRecord, TrunkRecord } from './types.js';
 
 /** The format tag of a checkpoint; anything else is not one. */
 export const CHECKPOINT_FORMAT = 'ipecs-rx.metrics-checkpoint';
@@ -38,9 +38,15 @@ type Plain<T> = { -readonly [K in keyof T]: T[K] extends ReadonlySet<infer E> ? 
 /** The fields of the state a checkpoint holds: the configuration is today's, the last changes are the last input's. */
 type StateFields = Omit<MetricsState, 'config' | 'lastChanges'>;
 type PlainValue<V> = V extends ReadonlyMap<string, infer R> ? (R extends number ? [string, number][] : Plain<R>[]) : V;
+/** The coverage as plain data, without the summary it caches. */
+type PlainCoverage = Plain<Omit<CoverageRecord, 'cached'>>;
 /** The state as plain data: maps as arrays of records, the call indexes as `[index key, call key]` pairs. */
 type PlainState = {
-  -readonly [K in keyof StateFields]: K extends 'callByTrunk' | 'callByStation' ? [string, string][] : PlainValue<StateFields[K]>;
+  -readonly [K in keyof StateFields]: K extends 'callByTrunk' | 'callByStation'
+    ? [string, string][]
+    : K extends 'coverage'
+      ? PlainCoverage
+      : PlainValue<StateFields[K]>;
 };
 
 /** `true` only when A and B are the same type (modifiers included). */
@@ -72,6 +78,7 @@ const GroupC = t.strict({
   group: str, agents: t.array(str), supervisors: t.array(str), inbound: num, answered: num, abandoned: num,
   shortAbandons: num, answeredWithinServiceLevel: num, speedOfAnswerMs: num, handleTalkMs: num, wrapMs: num,
 });
+const CoverageC = t.strict({ since: num, unseenStations: t.array(str), unknownAgents: t.array(str), gaps: num, gapMs: num, restarts: num });
 const KeyPair = t.tuple([str, str]);
 const StateC = t.strict({
   periodStart: num, at: num, stations: t.array(StationC), trunks: t.array(TrunkC), calls: t.array(CallC),
@@ -79,7 +86,7 @@ const StateC = t.strict({
   groups: t.array(GroupC), stationsConnected: num, busyStations: num, agentsLoggedIn: num, activeCalls: num, callsInQueue: num,
   totalInboundCalls: num, totalAnsweredCalls: num, totalAbandonedCalls: num, totalOutboundCalls: num, shortAbandons: num,
   answeredWithinServiceLevel: num, speedOfAnswerMs: num, handleTalkMs: num, holdMs: num, expiredCalls: num,
-  expiredCallsTotal: num, lastSweep: num, version: num,
+  expiredCallsTotal: num, lastSweep: num, version: num, coverage: CoverageC,
 });
 
 /** Holds only while every codec decodes exactly its record's fields (a new field is a compile error here). */
@@ -88,6 +95,7 @@ export type CodecsMatchTheState = [
   Exactly<Same<t.TypeOf<typeof TrunkC>, Plain<TrunkRecord>>>,
   Exactly<Same<t.TypeOf<typeof CallC>, Plain<CallRecord>>>,
   Exactly<Same<t.TypeOf<typeof GroupC>, Plain<GroupRecord>>>,
+  Exactly<Same<t.TypeOf<typeof CoverageC>, PlainCoverage>>,
   Exactly<Same<t.TypeOf<typeof StateC>, PlainState>>,
 ];
 
@@ -103,7 +111,7 @@ const CheckpointC = t.strict({
 // ---- encode ----
 
 function plainState(s: MetricsState): PlainState {
-  const { config: _config, lastChanges: _lastChanges, stations, trunks, calls, callByTrunk, callByStation, lateKeys, groups, ...counters } = s;
+  const { config: _config, lastChanges: _lastChanges, stations, trunks, calls, callByTrunk, callByStation, lateKeys, groups, coverage, ...counters } = s;
   return {
     ...counters,
     stations: [...stations.values()].map((st) => ({ ...st, groups: [...st.groups], supervisorOf: [...st.supervisorOf] })),
@@ -113,6 +121,14 @@ function plainState(s: MetricsState): PlainState {
     callByStation: [...callByStation].map(([k, c]): [string, string] => [k, c.key]),
     lateKeys: [...lateKeys],
     groups: [...groups.values()].map((g) => ({ ...g, agents: [...g.agents], supervisors: [...g.supervisors] })),
+    coverage: {
+      since: coverage.since,
+      unseenStations: [...coverage.unseenStations],
+      unknownAgents: [...coverage.unknownAgents],
+      gaps: coverage.gaps,
+      gapMs: coverage.gapMs,
+      restarts: coverage.restarts,
+    },
   };
 }
 
@@ -175,6 +191,7 @@ function liveState(p: PlainState, config: MetricsConfig): MetricsState | string 
     callByStation,
     lateKeys: new Map(p.lateKeys),
     groups: new Map(p.groups.map((g) => [g.group, { ...g, agents: new Set(g.agents), supervisors: new Set(g.supervisors) }])),
+    coverage: { ...p.coverage, unseenStations: new Set(p.coverage.unseenStations), unknownAgents: new Set(p.coverage.unknownAgents), cached: undefined },
     lastChanges: [],
   };
 }

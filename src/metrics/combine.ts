@@ -6,6 +6,7 @@
 
 import type { AcdSummary, GroupSummary, StationSummary } from './types.js';
 import { abandonRateOf, meanSeconds, serviceLevelDivisor, serviceLevelOf } from './summarize.js';
+import { NO_COVERAGE, combineCoverage } from './coverage.js';
 
 /** The raw parts behind the ratios of a summary or of one group row: counts and whole milliseconds. */
 export interface RatioParts {
@@ -146,6 +147,8 @@ export function combinePeriods(periods: readonly AcdSummary[]): AcdSummary {
     at: latest.at,
     groups: [...groups.values()].map(mergeGroups),
     stations: [...stations.values()].map(mergeStations),
+    // Complete since the first period's start of knowledge; partly known as the latest period says; gaps of all.
+    coverage: { ...latest.coverage, since: (ordered[0] as AcdSummary).coverage.since, wholePeriod: (ordered[0] as AcdSummary).coverage.wholePeriod, ...gapsOf(ordered) },
   };
 }
 
@@ -156,6 +159,11 @@ export function emptySummary(): AcdSummary {
     totalOutboundCalls: 0, totalLoggedInTime: 0, totalAvailTime: 0, totalUnavailTime: 0, totalIdleTime: 0,
     totalBusyTime: 0, totalHoldTime: 0, totalWrapTime: 0, activeCalls: 0, callsInQueue: 0, longestWaitTime: 0,
     busyStations: 0, agentsAvailable: 0, agentsUnavailable: 0, agentsOnWrap: 0, shortAbandons: 0, expiredCalls: 0,
-    ...ratiosOf(NO_PARTS), periodStart: 0, at: 0, groups: [], stations: [],
+    ...ratiosOf(NO_PARTS), periodStart: 0, at: 0, groups: [], stations: [], coverage: NO_COVERAGE,
   };
+}
+
+function gapsOf(summaries: readonly AcdSummary[]): { gaps: number; gapSeconds: number; restarts: number } {
+  const c = combineCoverage(summaries.map((s) => ({ coverage: s.coverage, key: (n: string) => n })));
+  return { gaps: c.gaps, gapSeconds: c.gapSeconds, restarts: c.restarts };
 }

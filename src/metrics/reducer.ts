@@ -22,6 +22,7 @@ import type {
   MetricsState,
   StationRecord,
 } from './types.js';
+import { applyGap, applySeed, initialCoverage, noteCoverage, resetCoverage } from './coverage.js';
 
 const NO_CHANGES: readonly Change[] = Object.freeze([]);
 
@@ -61,6 +62,7 @@ export function initialMetricsState(config: MetricsConfig, at: number): MetricsS
     lastSweep: at,
     version: 0,
     lastChanges: NO_CHANGES,
+    coverage: initialCoverage(at),
   };
 }
 
@@ -102,7 +104,8 @@ function figureOf(s: MetricsState, kind: ChangeKind): number {
 
 // ---- stations ----
 
-function newStation(number: string, at: number): StationRecord {
+/** A station record first seen at `at`: out of service, no flags, no agent. */
+export function newStation(number: string, at: number): StationRecord {
   return {
     number,
     inService: false,
@@ -859,6 +862,7 @@ function reset(s: MetricsState, at: number): void {
   s.handleTalkMs = 0;
   s.holdMs = 0;
   s.expiredCalls = 0;
+  resetCoverage(s);
   s.version++;
 }
 
@@ -874,10 +878,13 @@ export function reduceMetrics(state: MetricsState, input: MetricsInput): Metrics
   if (s.lateKeys.size > 0 && at - s.latePrunedAt >= 1000) pruneLate(s, at);
   if ('kind' in input) {
     if (input.kind === 'reset') reset(s, at);
+    else if (input.kind === 'seed') applySeed(s, input, newStation);
+    else if (input.kind === 'gap') applyGap(s, input);
     else sweepExpired(s, at);
     return s;
   }
   if (at - s.lastSweep >= SWEEP_EVERY_MS && s.calls.size > 0) sweepExpired(s, at);
+  noteCoverage(s, input);
   onEvent(s, input);
   const changes = s.lastChanges as unknown as MutableChange[];
   for (const ch of changes) ch.figure = figureOf(s, ch.kind);

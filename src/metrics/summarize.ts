@@ -1,6 +1,7 @@
 // The summary (metrics.md §3): a fresh, immutable snapshot of the state at an instant, with the open intervals
 // counted up to that instant.
 
+import { coverageSummary, sameCoverage } from './coverage.js';
 import type { AcdSummary, GroupSummary, MetricsState, StationRecord, StationSummary } from './types.js';
 
 /** ms → seconds with 3 decimals. */
@@ -338,6 +339,7 @@ export function summarize(state: MetricsState, at: number, memo?: SummaryMemo): 
     at,
     groups,
     stations,
+    coverage: coverageSummary(s),
   };
 }
 
@@ -352,7 +354,7 @@ const SUMMARY_FIELDS = {
   totalBusyTime: 1, totalHoldTime: 1, totalWrapTime: 1, activeCalls: 1, callsInQueue: 1, longestWaitTime: 1,
   busyStations: 1, agentsAvailable: 1, agentsUnavailable: 1, agentsOnWrap: 1, answeredWithinServiceLevel: 1,
   speedOfAnswerSeconds: 1, handleSeconds: 1, averageSpeedOfAnswer: 1, averageHandleTime: 1, abandonRate: 1,
-  shortAbandons: 1, serviceLevel: 1, expiredCalls: 1, periodStart: 1, groups: 1, stations: 1,
+  shortAbandons: 1, serviceLevel: 1, expiredCalls: 1, periodStart: 1, groups: 1, stations: 1, coverage: 1,
 } as const satisfies Record<Exclude<keyof AcdSummary, 'at'>, 1>;
 const GROUP_FIELDS = {
   group: 1, agentsLoggedIn: 1, agentsAvailable: 1, agentsUnavailable: 1, agentsOnWrap: 1, supervisors: 1,
@@ -419,6 +421,7 @@ export function sameFigures(a: AcdSummary, b: AcdSummary): boolean {
     a.handleSeconds === b.handleSeconds && a.averageSpeedOfAnswer === b.averageSpeedOfAnswer && a.averageHandleTime === b.averageHandleTime &&
     a.abandonRate === b.abandonRate && a.shortAbandons === b.shortAbandons && a.serviceLevel === b.serviceLevel &&
     a.expiredCalls === b.expiredCalls && a.periodStart === b.periodStart &&
-    sameRows(a.groups, b.groups, sameGroup) && sameRows(a.stations, b.stations, sameStation)
+    sameRows(a.groups, b.groups, sameGroup) && sameRows(a.stations, b.stations, sameStation) &&
+    sameCoverage(a.coverage, b.coverage)
   );
 }

@@ -2,6 +2,7 @@
 // daily reset, shared by the three streams.
 
 import {
+  EMPTY,
   Observable,
   asyncScheduler,
   connect,
@@ -24,7 +25,7 @@ import {
 import type { AcdEvent } from '../protocol/acd-event.js';
 import type { MetricsConfig } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
-import type { AcdSummary, Change, MetricsInput, MetricsState } from './types.js';
+import type { AcdSummary, Change, GapInput, MetricsInput, MetricsState, SeedInput } from './types.js';
 import { initialMetricsState, reduceMetrics } from './reducer.js';
 import { createSummaryMemo, sameFigures, summarize } from './summarize.js';
 import { resetClock } from './reset-time.js';
@@ -43,6 +44,16 @@ export interface SummaryOptions {
    * subscribes right after `connect()` sees it). Used by the first subscription of the core only.
    */
   readonly restore?: { readonly state?: MetricsState; readonly closedPeriod?: PeriodSummary };
+  /**
+   * Inputs that are not ACD events: the CTI seed of a cold start and the gap markers (docs/cold-start.md). Merged
+   * with the events; they end with them.
+   */
+  readonly inputs$?: Observable<SeedInput | GapInput>;
+  /**
+   * The state to start from instead of a fresh one (a warm start: a journal replayed up to its last frame, see
+   * `journal/warm-start.ts`). Called once per start of the shared core; `undefined` gives a fresh state.
+   */
+  readonly initialState?: () => MetricsState | undefined;
 }
 
 /** A summary with the input that caused it: the event, or none (the initial summary, a tick, a reset). */
@@ -104,7 +115,7 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
   const core$ = defer(() => {
     const restored = restore;
     restore = undefined;
-    const seed: Acc = { state: restored?.state ?? initialMetricsState(cfg, scheduler.now()), input: undefined, closing: undefined };
+    const seed: Acc = { state: restored?.state ?? options.initialState?.() ?? initialMetricsState(cfg, scheduler.now()), input: undefined, closing: undefined };
     current = seed.state;
     // Unchanged rows are reused from one summary to the next (one memo per state).
     const memo = createSummaryMemo();
@@ -120,7 +131,7 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
     }).pipe(repeat());
 
     const inputs$: Observable<MetricsInput> = events$.pipe(
-      connect((ev$) => merge(ev$, merge(ticks$, resets$).pipe(takeUntil(ev$.pipe(ignoreElements(), endWith(0)))))),
+      connect((ev$) => merge(ev$, merge(ticks$, resets$, options.inputs$ ?? EMPTY).pipe(takeUntil(ev$.pipe(ignoreElements(), endWith(0)))))),
     );
 
     const steps$ = inputs$.pipe(

@@ -154,8 +154,62 @@ export type Change =
   | ChangeOf<'stationDisconnected', StationEntity>
   | ChangeOf<'stationBusy', StationEntity>;
 
-/** What the reducer takes: an ACD event, a clock tick (expiry, open intervals) or the daily reset (§4). */
-export type MetricsInput = AcdEvent | { readonly kind: 'tick'; readonly at: number } | { readonly kind: 'reset'; readonly at: number };
+/** One station as the CTI side reports it at start (terminal list, Get Call Status, Get DND, Get Forwarding). */
+export interface SeedStation {
+  readonly number: string;
+  /** Registered (its call status is not `block`). */
+  readonly inService: boolean;
+  /** In a call (`stn_talk`, `trk_talk`, `busy`, `hold`, `conf`, or the spec's example `talk`). */
+  readonly busy: boolean;
+  readonly dnd: boolean;
+  readonly forward: boolean;
+}
+
+/**
+ * What the Web API tells about the stations at start (docs/cold-start.md): it sets the state of each station no ACD
+ * event has named yet, and nothing else. It never logs an agent in (the Web API has no agent-state query) and fires
+ * no per-event stream (it is no event).
+ */
+export interface SeedInput {
+  readonly kind: 'seed';
+  readonly at: number;
+  readonly stations: readonly SeedStation[];
+}
+
+/** An interval without a socket (a reconnect, or a restart: `cause: 'restart'`): events in it were not seen. */
+export interface GapInput {
+  readonly kind: 'gap';
+  readonly at: number;
+  readonly from: number;
+  readonly to: number;
+  readonly cause?: 'restart';
+}
+
+/**
+ * What the reducer takes: an ACD event, a clock tick (expiry, open intervals), the daily reset (§4), the CTI seed
+ * of a cold start or a gap (both change only `coverage` and, for the seed, unseen stations).
+ */
+export type MetricsInput =
+  | AcdEvent
+  | { readonly kind: 'tick'; readonly at: number }
+  | { readonly kind: 'reset'; readonly at: number }
+  | SeedInput
+  | GapInput;
+
+/** What the figures cover (metrics.md §4): kept by the reducer, read through `summarize` as {@link CoverageSummary}. */
+export interface CoverageRecord {
+  /** Since when every event was seen (the state's creation: a cold start, or the start of a warm start's journal). */
+  readonly since: number;
+  /** Stations set by the seed that no ACD event has named since. */
+  readonly unseenStations: Set<string>;
+  /** Stations that acted as agents (13, 14, or a 12/26 of a group they were not seen logging in to) with no login seen. */
+  readonly unknownAgents: Set<string>;
+  gaps: number;
+  gapMs: number;
+  restarts: number;
+  /** The summary of this record while it is unchanged (cleared by every change), so summaries share it. */
+  cached: CoverageSummary | undefined;
+}
 
 /** The whole state of the metrics. Owned by the reducer (see the file comment); read it through `summarize`. */
 export interface MetricsState {
@@ -208,6 +262,38 @@ export interface MetricsState {
   version: number;
   /** The transitions of the last input, in order (a shared empty array when none). */
   lastChanges: readonly Change[];
+  /** What the figures cover: since when, which entities are partly known, the gaps. */
+  readonly coverage: CoverageRecord;
+}
+
+/**
+ * What the figures cover (metrics.md §4, docs/cold-start.md). The ACD stream has no replay and the Web API no
+ * agent-state query: a client started mid-day knows only what it has seen since `since`, and says so here.
+ */
+export interface CoverageSummary {
+  /**
+   * Since when the figures are complete (scheduler ms): the client's start, or the start of the journal a warm start
+   * replayed; the period's start once a daily reset was seen (then `wholePeriod` is true).
+   */
+  readonly since: number;
+  /** True once the figures cover the whole period: the state ran through a daily reset (live or in its journal). */
+  readonly wholePeriod: boolean;
+  /**
+   * Stations known only from the CTI seed (registered, busy, DND, forward as the Web API reported them at start):
+   * no ACD event has named them since, so their agent role is unknown. Ascending.
+   */
+  readonly unseenStations: readonly string[];
+  /**
+   * Stations that act as agents (13/14 availability, a 12/26 logout) with no login seen since `since`: they logged
+   * in before the client started. They are not counted in `agentsLoggedIn` (a login is never invented). Ascending.
+   */
+  readonly unknownAgents: readonly string[];
+  /** Intervals without a socket since `since` (reconnects and restarts): events in them were not seen. */
+  readonly gaps: number;
+  /** Their total length, seconds (3 decimals). */
+  readonly gapSeconds: number;
+  /** Of those gaps, the process restarts (`cause: 'restart'`). */
+  readonly restarts: number;
 }
 
 /** Per-group figures (metrics.md §3, breakdowns). Counters are of the current period. */
@@ -318,4 +404,6 @@ export interface AcdSummary {
   readonly at: number;
   readonly groups: readonly GroupSummary[];
   readonly stations: readonly StationSummary[];
+  /** Since when these figures are complete and what is only partly known (docs/cold-start.md). */
+  readonly coverage: CoverageSummary;
 }

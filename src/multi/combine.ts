@@ -11,6 +11,7 @@
 
 import type { AcdSummary, GroupSummary, StationSummary } from '../metrics/types.js';
 import { NO_PARTS, addParts, emptySummary, partsOf, ratiosOf, type RatioParts } from '../metrics/combine.js';
+import { combineCoverage } from '../metrics/coverage.js';
 import type { ConnectionState } from '../socket/types.js';
 import type { SiteConnectionState, SiteSummary } from './types.js';
 
@@ -83,7 +84,8 @@ export function combineSummaries(sites: readonly SiteSummary[]): AcdSummary {
     for (const st of s.stations) stations.push({ ...st, station: siteKey(s.siteId, st.station), agentGroups: st.agentGroups.map((g) => siteKey(s.siteId, g)), supervisorOf: st.supervisorOf.map((g) => siteKey(s.siteId, g)) });
   }
   for (const k of SUMMED_TIMES) sums[k] = round3(sums[k]);
-  return { ...sums, longestWaitTime, ...ratiosOf(parts), periodStart, at, groups, stations };
+  const coverage = combineCoverage(sites.map((s) => ({ coverage: s.coverage, key: (n: string) => siteKey(s.siteId, n) })));
+  return { ...sums, longestWaitTime, ...ratiosOf(parts), periodStart, at, groups, stations, coverage };
 }
 
 /**

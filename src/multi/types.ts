@@ -10,8 +10,21 @@ import type { AcdSummary } from '../metrics/types.js';
 /** An ACD event of one site. */
 export type SiteEvent = AcdEvent & { readonly siteId: string };
 
-/** A connection state (or `gap` marker) of one site. */
-export type SiteConnectionState = ConnectionState & { readonly siteId: string };
+/**
+ * The gap marker of messages a bridge published that a JetStream consumer will not deliver (bridge/consumer.ts):
+ * `missing` of them; `cause` `missing-ids` (never arrived within the reorder window) or `out-of-order`.
+ */
+export interface DeliveryGap {
+  readonly kind: 'gap';
+  readonly at: number;
+  readonly from: number;
+  readonly to: number;
+  readonly missing: number;
+  readonly cause: 'missing-ids' | 'out-of-order';
+}
+
+/** A connection state (or `gap` marker: the socket's, or a consumer's {@link DeliveryGap}) of one site. */
+export type SiteConnectionState = (ConnectionState | DeliveryGap) & { readonly siteId: string };
 
 /** The summary of one site. */
 export type SiteSummary = AcdSummary & { readonly siteId: string };

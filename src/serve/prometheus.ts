@@ -72,6 +72,11 @@ const GAUGES: readonly Figure[] = [
     (s) => nanIfNull(s.serviceLevel),
   ],
   ['period_start_timestamp_seconds', 'Start of the current period (connect or the last daily reset), Unix seconds.', (s) => s.periodStart / 1000],
+  // Coverage (docs/cold-start.md): what the figures of a client started mid-day cannot know.
+  ['coverage_since_timestamp_seconds', 'Since when the figures are complete (the client\'s start, the replayed journal\'s start, or the daily reset), Unix seconds.', (s) => s.coverage.since / 1000],
+  ['coverage_whole_period', '1 when the figures cover the whole period (the client ran through the daily reset), else 0.', (s) => (s.coverage.wholePeriod ? 1 : 0)],
+  ['coverage_unknown_agents', 'Agents that act (availability, logout) with no login seen: logged in before the client started, not counted in ipecs_agents_logged_in.', (s) => s.coverage.unknownAgents.length],
+  ['coverage_unseen_stations', "Stations known only from the CTI seed at start (the PBX's status): no ACD event named them yet.", (s) => s.coverage.unseenStations.length],
 ];
 
 /** Answered within the service-level threshold: the summary's raw part (metrics.md §3). */
@@ -98,6 +103,9 @@ const COUNTERS: readonly Figure[] = [
   ['station_busy_seconds_total', 'Time stations were in service and busy this period, summed over stations, seconds.', (s) => s.totalBusyTime],
   ['station_wrap_seconds_total', 'Time stations were in wrap-up this period, summed over stations, seconds.', (s) => s.totalWrapTime],
   ['call_hold_seconds_total', 'Time calls were on hold this period, summed over calls, seconds.', (s) => s.totalHoldTime],
+  ['coverage_gaps_total', 'Intervals without a socket this period (reconnects and restarts): events in them were not seen.', (s) => s.coverage.gaps],
+  ['coverage_gap_seconds_total', 'Length of those intervals this period, seconds.', (s) => s.coverage.gapSeconds],
+  ['coverage_restarts_total', 'Process restarts this period (gaps with cause restart; a warm start from the journal).', (s) => s.coverage.restarts],
 ];
 
 type Mean = readonly [name: string, help: string, value: (s: AcdSummary) => { readonly sum: number; readonly count: number }];

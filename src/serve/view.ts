@@ -2,6 +2,7 @@
 // name and how long it has been in that state), the per-group rows and the colour of every thresholded figure.
 // Pure functions over plain data; the page only renders what this produces.
 
+import { coverageNote } from './coverage-note.js';
 import type { AcdSummary, GroupSummary, StationSummary } from '../metrics/types.js';
 import type { HealthReport } from './health.js';
 import type { BoardStatus } from './status.js';
@@ -66,6 +67,11 @@ export interface WallboardView {
   readonly health: WallboardHealth;
   /** `metrics.serviceLevelSeconds` of the feed, when known (the service level tile names it). */
   readonly serviceLevelSeconds: number | null;
+  /**
+   * What the figures cover (docs/cold-start.md): since when (the page formats it on its clock), whether that is the
+   * whole period, and the rest in words (`agents appear as they act; …`, empty when nothing is partly known).
+   */
+  readonly coverage: { readonly since: number; readonly wholePeriod: boolean; readonly note: string };
 }
 
 /** The health as the wallboard shows it: the health check and what it means for the figures, in words. */
@@ -151,5 +157,6 @@ export function wallboardView(summary: AcdSummary, thresholds: WallboardThreshol
     },
     health,
     serviceLevelSeconds: extras.serviceLevelSeconds ?? null,
+    coverage: { since: summary.coverage.since, wholePeriod: summary.coverage.wholePeriod, note: coverageNote(summary.coverage) },
   };
 }

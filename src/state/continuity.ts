@@ -47,12 +47,19 @@ function describeError(e: unknown): string {
 export function openStateContinuity(
   config: Config,
   store: CheckpointStore | undefined,
-  deps: { readonly scheduler: SchedulerLike; readonly logger: Logger },
+  deps: {
+    readonly scheduler: SchedulerLike;
+    readonly logger: Logger;
+    /** Set when the state came from elsewhere (a journal's warm start): the checkpoint is not read, only written. */
+    readonly notRestored?: string;
+  },
 ): StateContinuity {
   const { scheduler, logger } = deps;
   const identity = identityOf(config);
   let plan: RestorePlan = { outcome: { kind: 'none' } };
-  if (store !== undefined) {
+  if (store !== undefined && deps.notRestored !== undefined) {
+    logger.info(`checkpoint not read: ${deps.notRestored}`, { store: store.name });
+  } else if (store !== undefined) {
     try {
       plan = planRestore(store.load(), { identity, metrics: config.metrics, now: scheduler.now() });
     } catch (e) {

@@ -57,6 +57,22 @@ describe('record and replay commands', () => {
     expect(text.outs.at(-1)).toMatch(/^final: /);
   }, 60_000);
 
+  it('a second record to the same journal of this period continues it, after a restart gap', async () => {
+    const file = join(dir, 'again.ndjson');
+    const first = captureIo();
+    expect(await recordCommand(['--demo', '--seed', '4', '--speed', '120', '--duration', '2', '--out', file], first)).toBe(0);
+    const n1 = Number(/recorded (\d+) frames/.exec(first.outs.at(-1) ?? '')?.[1]);
+    const second = captureIo();
+    expect(await recordCommand(['--demo', '--seed', '4', '--speed', '120', '--duration', '2', '--out', file], second)).toBe(0);
+    expect(second.errs.join('\n')).toContain(`continuing ${file} (${String(n1)} frames of this period so far)`);
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines.filter((l) => l.includes('"journal":"ipecs-rx"'))).toHaveLength(1); // one header
+    expect(lines.filter((l) => l.includes('"cause":"restart"'))).toHaveLength(1);
+    const r = captureIo();
+    expect(await replayCommand([file, '--json'], r)).toBe(0);
+    expect(r.errs.join('\n')).toMatch(/1 connection gaps in the recording/);
+  });
+
   it('draws a progress bar on a terminal for a long journal, and none otherwise', async () => {
     const file = join(dir, 'long.ndjson');
     const lines = [JSON.stringify({ journal: 'ipecs-rx', version: 1, startedAt: 0, metrics: { ...DEFAULT_CONFIG.metrics, timeZone: 'UTC' }, filters: DEFAULT_CONFIG.filters, maxFrameBytes: 4096 })];

@@ -18,11 +18,11 @@ describe('toLegacySummary', () => {
       'active-calls', 'calls-in-queue', 'longest-wait-time', 'busy-stations', 'agents-available', 'agents-unavailable',
       'agents-on-wrap', 'answered-within-service-level', 'speed-of-answer-seconds', 'handle-seconds',
       'average-speed-of-answer', 'average-handle-time', 'abandon-rate', 'short-abandons', 'service-level',
-      'expired-calls', 'period-start', 'at', 'groups', 'stations',
+      'expired-calls', 'period-start', 'at', 'groups', 'stations', 'coverage',
     ]) {
       expect(legacy).toHaveProperty([key]);
     }
-    expect(Object.keys(legacy)).toHaveLength(33);
+    expect(Object.keys(legacy)).toHaveLength(34);
     expect(legacy['stations-connected']).toBe(1);
     expect(legacy['total-logged-in-time']).toBe(2);
     expect(legacy['service-level']).toBeNull();

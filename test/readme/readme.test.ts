@@ -113,6 +113,10 @@ const SH_COMMANDS: readonly ShCommand[] = [
     run: ({ dir, line }) => ({ cmd: cli(line).replace('--port 8080', '--port 0'), cwd: dir, until: /^wallboard: http:\/\/127\.0\.0\.1:\d+\//m }),
   },
   {
+    match: /^npx ipecs-rx serve --config ipecs\.conf --record today\.ndjson --port 8080$/,
+    run: ({ dir, line }) => ({ cmd: cli(line).replace('--port 8080', '--port 0'), cwd: dir, until: /^wallboard: http:\/\/127\.0\.0\.1:\d+\//m }),
+  },
+  {
     match: /^npx ipecs-rx record --config ipecs\.conf --out day\.ndjson --duration \d+$/,
     run: ({ dir, line }) => ({ cmd: cli(line), cwd: dir, check: ({ stdout }) => {
         expect(stdout).toMatch(/^recorded \d+ frames/m);

@@ -143,6 +143,35 @@ describe('/metrics naming', () => {
     expect(withProcess.get('process_resident_memory_bytes')?.type).toBe('gauge');
   });
 
+  it('exports the coverage of a client started mid-day: since when, the partly known, the gaps and restarts', async () => {
+    const t0 = 1_764_230_400_000;
+    const state = initialMetricsState(TEST_METRICS, t0);
+    for (const input of [
+      { kind: 'seed', at: t0 + 500, stations: [{ number: '1001', inService: true, busy: true, dnd: false, forward: false }, { number: '1002', inService: true, busy: false, dnd: false, forward: false }] },
+      ev(13, { at: t0 + 1000, src: '1003', d1: '2' }),
+      ev(12, { at: t0 + 2000, src: '1004', d1: '8' }),
+      ev(18, { at: t0 + 2500, src: '1002' }),
+      { kind: 'gap', at: t0 + 9000, from: t0 + 3000, to: t0 + 9000, cause: 'restart' },
+      { kind: 'gap', at: t0 + 12_000, from: t0 + 10_500, to: t0 + 12_000 },
+    ] as const) {
+      reduceMetrics(state, input);
+    }
+    const summary = summarize(state, t0 + 13_000);
+    const text = await createPrometheusRegistry({ summary: () => summary, health: () => health }).metrics();
+    checkPrometheusText(text);
+    const families = parseFamilies(text);
+    const value = (name: string): { type: string | undefined; value: number | undefined } => ({ type: families.get(name)?.type, value: families.get(name)?.samples[0]?.value });
+    expect(value('ipecs_coverage_since_timestamp_seconds')).toEqual({ type: 'gauge', value: t0 / 1000 });
+    expect(value('ipecs_coverage_whole_period')).toEqual({ type: 'gauge', value: 0 });
+    expect(value('ipecs_coverage_unknown_agents')).toEqual({ type: 'gauge', value: 2 });
+    expect(value('ipecs_coverage_unseen_stations')).toEqual({ type: 'gauge', value: 1 });
+    expect(value('ipecs_coverage_gaps_total')).toEqual({ type: 'counter', value: 2 });
+    expect(value('ipecs_coverage_gap_seconds_total')).toEqual({ type: 'counter', value: 7.5 });
+    expect(value('ipecs_coverage_restarts_total')).toEqual({ type: 'counter', value: 1 });
+    // Never an invented login: the two agents that acted are not logged in.
+    expect(value('ipecs_agents_logged_in').value).toBe(0);
+  });
+
   describe('over a live run', () => {
     let emu: Emulator | undefined;
     let client: IpecsClient | undefined;

@@ -1,6 +1,7 @@
 // The pure rules behind the wallboard: health freshness, threshold colours and their decoding, the agent board,
 // and the strict Prometheus checker itself (it must reject what Prometheus would reject, or the /metrics test
 // could not fail).
+import { NO_COVERAGE } from '../../src/metrics/coverage.js';
 import { describe, expect, it } from 'vitest';
 import { healthOf } from '../../src/serve/health.js';
 import { DEFAULT_THRESHOLDS, decodeThresholds, levelOf } from '../../src/serve/thresholds.js';
@@ -96,6 +97,7 @@ describe('wallboard view', () => {
       abandonRate: 0,
       groups: [],
       stations: [station({ station: '1010', busy: true }), station({ station: '1002' }), station({ station: '1003', agentGroups: [] })],
+      coverage: NO_COVERAGE,
     } as unknown as AcdSummary;
     const h = healthOf({ state: undefined, lastFrameAt: undefined, now: 0, freshnessMs: 1 });
     const v = wallboardView(summary, DEFAULT_THRESHOLDS, { ...h, board: boardStatus(h, NO_CONNECTION) });

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BehaviorSubject, interval, merge, Subject, type Subscription } from 'rxjs';
+import { BehaviorSubject, firstValueFrom, interval, merge, Subject, type Subscription } from 'rxjs';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { connect, type IpecsClient } from '../../src/client.js';
 import { silentLogger } from '../../src/logging/logger.js';
@@ -219,6 +219,15 @@ describe('wallboard page in chromium, against the emulator', () => {
     expect(statSync(shot).size).toBeGreaterThan(10_000);
     expect(navigations).toEqual([]);
     expect(outside).toEqual([]);
+  });
+
+  it('says plainly what the figures cover: since when, and the agents that logged in before it started', async () => {
+    if (page === undefined || emu === undefined || client === undefined) throw new Error('not started');
+    const since = new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Europe/London' }).format(new Date((await firstValueFrom(client.summary$)).coverage.since));
+    await page.waitForFunction(textMatches, ['#coverage', `^figures since ${since}; agents appear as they act$`] as const, { timeout: 15_000 });
+    // An agent the client never saw logging in goes unavailable: it is named, and not counted logged in.
+    emu.sendAcd({ code: 13, source: '1007', data1: 2 });
+    await page.waitForFunction(textMatches, ['#coverage', `^figures since ${since}; agents appear as they act; 1 agent logged in before the start \\(not counted\\)$`] as const, { timeout: 15_000 });
   });
 
   it('says in words when the phone system goes away, greys the figures and counts the attempts', async () => {
