@@ -113,6 +113,17 @@ describe('state.file', () => {
     }
   });
 
+  it('a checkpoint that cannot be read or written (a folder in its place) is reported once and never crashes', async () => {
+    emulator = await startEmulator({ port: 0, timeAndDate: false });
+    const folder = mkdtempSync(join(tmpdir(), 'ipecs-state-dir-'));
+    const lines: string[] = [];
+    const client = open(emulator, folder, lines);
+    expect(client.restored).toMatchObject({ kind: 'ignored', reason: 'unreadable', detail: expect.stringContaining('EISDIR') as string });
+    await opened(client);
+    await client.close(); // a checkpoint at start and one on close: both fail, one warning
+    expect(lines.filter((l) => l.includes('checkpoint not written'))).toHaveLength(1);
+  });
+
   it("yesterday's checkpoint is closed into periods$ (marked) and not restored", async () => {
     emulator = await startEmulator({ port: 0, timeAndDate: false });
     const file = tmpFile();
