@@ -84,9 +84,9 @@ export function applySeed(s: MetricsState, seed: SeedInput, newStation: (number:
 
 /**
  * Counts a gap (an interval without a socket). A restart's gap (`cause: 'restart'`: from the previous process's
- * checkpoint or last journaled frame to the new socket) is counted as a restart too; its time up to the restart was
- * already taken out of every open interval when the state was restored (`resumeAfterGap`, metrics.md §4). A socket
- * gap inside a running process keeps its intervals (states mostly hold; the marker says they are unverified).
+ * checkpoint or last journaled frame to the new socket) is counted as a restart too; the reducer then takes its time
+ * out of every open interval (`resumeAfterGap`, metrics.md §4). A socket gap inside a running process keeps its
+ * intervals (states mostly hold; the marker says they are unverified).
  */
 export function applyGap(s: MetricsState, gap: GapInput): void {
   const cov = s.coverage;

@@ -879,7 +879,11 @@ export function reduceMetrics(state: MetricsState, input: MetricsInput): Metrics
   if ('kind' in input) {
     if (input.kind === 'reset') reset(s, at);
     else if (input.kind === 'seed') applySeed(s, input, newStation);
-    else if (input.kind === 'gap') applyGap(s, input);
+    else if (input.kind === 'gap') {
+      applyGap(s, input);
+      // Nothing ran across a restart: its time is counted nowhere (once, whether the restore already did it or not).
+      if (input.cause === 'restart') resumeAfterGap(s, input.from, input.to);
+    }
     else sweepExpired(s, at);
     return s;
   }
@@ -893,8 +897,10 @@ export function reduceMetrics(state: MetricsState, input: MetricsInput): Metrics
 
 /**
  * Resumes a restored state after an interval in which nothing was watched (issue 17, a restart): every open
- * interval is counted up to `from` (the checkpoint instant) and resumes at `to` (the restart), so the time across
- * the gap is counted nowhere; every entity keeps its last known state. Updates `state` in place and returns it.
+ * interval is counted up to `from` (the checkpoint instant, or a journal's last frame) and resumes at `to` (the
+ * restart, or the restart gap's end), so the time across the gap is counted nowhere; every entity keeps its last
+ * known state. Idempotent over nested intervals: resuming (from, now) at restore and (from, open) at the restart
+ * marker excludes (from, open) once. Updates `state` in place and returns it.
  */
 export function resumeAfterGap(state: MetricsState, from: number, to: number): MetricsState {
   const s = state;
