@@ -114,7 +114,11 @@ const SH_COMMANDS: readonly ShCommand[] = [
   },
   {
     match: /^npx ipecs-rx serve --config ipecs\.conf --record today\.ndjson --port 8080$/,
-    run: ({ dir, line }) => ({ cmd: cli(line).replace('--port 8080', '--port 0'), cwd: dir, until: /^wallboard: http:\/\/127\.0\.0\.1:\d+\//m }),
+    // Stopped by --duration, not at its first line: its socket is open by then, so it logs out of the shared emulator.
+    run: ({ dir, line }) => ({ cmd: `${cli(line).replace('--port 8080', '--port 0')} --duration 3`, cwd: dir, check: ({ stdout }) => {
+        expect(stdout).toMatch(/^wallboard: http:\/\/127\.0\.0\.1:\d+\//m);
+      },
+    }),
   },
   {
     match: /^npx ipecs-rx record --config ipecs\.conf --out day\.ndjson --duration \d+$/,
