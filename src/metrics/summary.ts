@@ -3,6 +3,7 @@
 
 import {
   Observable,
+  asapScheduler,
   asyncScheduler,
   connect,
   defer,
@@ -20,6 +21,7 @@ import {
   takeUntil,
   timer,
   type SchedulerLike,
+  type Subscription,
 } from 'rxjs';
 import type { AcdEvent } from '../protocol/acd-event.js';
 import type { MetricsConfig } from '../config/config.js';
@@ -36,6 +38,14 @@ export interface SummaryOptions {
   readonly scheduler?: SchedulerLike;
   /** Logs each period closed by the reset (default: none). */
   readonly logger?: Logger;
+  /**
+   * Where the one summary of a burst of events is emitted (metrics.md §3, coalescing): a scheduler (the summary
+   * goes out in its next task at delay 0), or `'manual'` (only on {@link SummaryStreams.flush}, which a host that
+   * knows its batches calls, like the journal replay). Default: `asapScheduler` (a microtask: after the events of
+   * one socket read, before the next macrotask) when `scheduler` is `asyncScheduler`, else `scheduler` itself (a
+   * virtual clock: the events of one instant are one burst). Ignored with `metrics.summaryPerEvent`.
+   */
+  readonly burst?: SchedulerLike | 'manual';
 }
 
 /** A summary with the input that caused it: the event, or none (the initial summary, a tick, a reset). */
@@ -50,8 +60,9 @@ export interface SummaryUpdate {
 /** The streams of {@link createSummary}. */
 export interface SummaryStreams {
   /**
-   * The summary: the initial one at subscription, then after every event that changes a figure and every
-   * `tickMs` while time totals move; never two equal in a row; the latest replayed to late subscribers.
+   * The summary: the initial one at subscription, then after every burst of events that changes a figure (one per
+   * event with `metrics.summaryPerEvent`; see {@link SummaryOptions.burst}) and every `tickMs` while time totals
+   * move; never two equal in a row; the latest replayed to late subscribers.
    */
   readonly summary$: Observable<AcdSummary>;
   /** Every value of `summary$` with the input that caused it (same replay and timing as `summary$`). */
@@ -62,6 +73,11 @@ export interface SummaryStreams {
   readonly changes$: Observable<Change>;
   /** Calls expired (older than `metrics.maxCallAgeMs`) since the streams' state was created; 0 before. */
   readonly expiredCalls: () => number;
+  /**
+   * Emits the summary of the burst so far now, if one is pending (coalescing, metrics.md §3); a no-op otherwise, or
+   * while the streams are not running. The journal replay calls it after each batch of lines and at the end.
+   */
+  readonly flush: () => void;
 }
 
 type Out =
@@ -87,6 +103,10 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
   // The latest summary of the running core, so summary$ starts with it when another stream started the core.
   let latest: SummaryUpdate | undefined;
   let current: MetricsState | undefined;
+  const perEvent = cfg.summaryPerEvent === true;
+  const burst: SchedulerLike | 'manual' = options.burst ?? (scheduler === asyncScheduler ? asapScheduler : scheduler);
+  // The running core's flush (a no-op while it does not run).
+  let flushCore: () => void = () => undefined;
 
   const core$ = defer(() => {
     const seed: Acc = { state: initialMetricsState(cfg, scheduler.now()), input: undefined, closing: undefined };
@@ -123,6 +143,28 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
       let lastVersion = seed.state.version;
       latest = { summary: last, event: undefined, at: last.at };
       subscriber.next({ kind: 'summary', update: latest });
+      // Coalescing (metrics.md §3): the last figure-changing event of the open burst, whose summary is pending, and
+      // the task that will emit it.
+      let pending: AcdEvent | undefined;
+      let flushTask: Subscription | undefined;
+      const emitSummary = (state: MetricsState, at: number, event: AcdEvent | undefined): void => {
+        const next = summarize(state, at, memo);
+        if (sameFigures(next, last)) return;
+        last = next;
+        latest = { summary: next, event, at };
+        subscriber.next({ kind: 'summary', update: latest });
+      };
+      // The summary after the burst's last figure-changing event, at that event's instant: the per-event summary
+      // after the burst (later events of the burst changed no figure, so the state is the same).
+      const flush = (): void => {
+        flushTask?.unsubscribe();
+        flushTask = undefined;
+        const event = pending;
+        if (event === undefined) return;
+        pending = undefined;
+        emitSummary(seed.state, event.at, event);
+      };
+      flushCore = flush;
       const sub = steps$.subscribe({
         next: (acc) => {
           const input = acc.input;
@@ -138,14 +180,19 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
             });
             subscriber.next({ kind: 'period', summary: acc.closing });
           }
-          const isEvent = !('kind' in input);
-          if (!isEvent || state.version !== lastVersion) {
+          if ('kind' in input) {
+            // A tick or a reset takes its own summary, which includes the burst so far: it supersedes the pending one.
+            pending = undefined;
+            flushTask?.unsubscribe();
+            flushTask = undefined;
             lastVersion = state.version;
-            const next = summarize(state, input.at, memo);
-            if (!sameFigures(next, last)) {
-              last = next;
-              latest = { summary: next, event: isEvent ? input : undefined, at: input.at };
-              subscriber.next({ kind: 'summary', update: latest });
+            emitSummary(state, input.at, undefined);
+          } else if (state.version !== lastVersion) {
+            lastVersion = state.version;
+            if (perEvent) emitSummary(state, input.at, input);
+            else {
+              pending = input;
+              if (flushTask === undefined && burst !== 'manual') flushTask = burst.schedule(flush);
             }
           }
           for (const change of state.lastChanges) subscriber.next({ kind: 'change', change });
@@ -154,11 +201,14 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
           subscriber.error(err);
         },
         complete: () => {
+          flush();
           subscriber.complete();
         },
       });
       return () => {
         sub.unsubscribe();
+        flushTask?.unsubscribe();
+        if (flushCore === flush) flushCore = () => undefined;
         latest = undefined;
       };
     });
@@ -186,5 +236,8 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
       map((o) => o.change),
     ),
     expiredCalls: () => current?.expiredCallsTotal ?? 0,
+    flush: () => {
+      flushCore();
+    },
   };
 }
