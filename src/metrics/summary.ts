@@ -22,6 +22,7 @@ import {
   timer,
   type SchedulerLike,
   type Subscription,
+  VirtualTimeScheduler,
 } from 'rxjs';
 import type { AcdEvent } from '../protocol/acd-event.js';
 import type { MetricsConfig } from '../config/config.js';
@@ -42,8 +43,8 @@ export interface SummaryOptions {
    * Where the one summary of a burst of events is emitted (metrics.md §3, coalescing): a scheduler (the summary
    * goes out in its next task at delay 0), or `'manual'` (only on {@link SummaryStreams.flush}, which a host that
    * knows its batches calls, like the journal replay). Default: `asapScheduler` (a microtask: after the events of
-   * one socket read, before the next macrotask) when `scheduler` is `asyncScheduler`, else `scheduler` itself (a
-   * virtual clock: the events of one instant are one burst). Ignored with `metrics.summaryPerEvent`.
+   * one socket read, before the next macrotask), or `scheduler` itself when it is a `VirtualTimeScheduler` such as
+   * `TestScheduler` (the events of one virtual instant are one burst). Ignored with `metrics.summaryPerEvent`.
    */
   readonly burst?: SchedulerLike | 'manual';
 }
@@ -104,7 +105,7 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
   let latest: SummaryUpdate | undefined;
   let current: MetricsState | undefined;
   const perEvent = cfg.summaryPerEvent === true;
-  const burst: SchedulerLike | 'manual' = options.burst ?? (scheduler === asyncScheduler ? asapScheduler : scheduler);
+  const burst: SchedulerLike | 'manual' = options.burst ?? (scheduler instanceof VirtualTimeScheduler ? scheduler : asapScheduler);
   // The running core's flush (a no-op while it does not run).
   let flushCore: () => void = () => undefined;
 
