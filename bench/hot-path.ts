@@ -105,3 +105,4 @@ for (let r = 0; r < 3; r++) {
   if (ms < bestReplay) bestReplay = ms;
 }
 console.log(`replay                               ${((bestReplay * 1000) / frames.length).toFixed(3).padStart(7)} µs/frame  ${Math.round(frames.length / (bestReplay / 1000)).toLocaleString('en-GB').padStart(11)} frames/s (${String(summaries)} summaries)`);
+
