@@ -17,7 +17,8 @@ import { recordJournal, type JournalRecorder } from '../src/journal/record.js';
 import { replayJournal } from '../src/journal/replay.js';
 
 // The daily reset at 00:01 UTC: one minute into the virtual epoch.
-const METRICS: MetricsConfig = { ...TEST_METRICS, resetTime: '00:01', timeZone: 'UTC' };
+// One summary per event, live and replayed, so the two runs can be compared summary by summary.
+const METRICS: MetricsConfig = { ...TEST_METRICS, resetTime: '00:01', timeZone: 'UTC', summaryPerEvent: true };
 const FILTERS: FiltersConfig = { stations: [], groups: [], eventsAllowed: [], eventsBlocked: [] };
 
 const raw = (data: Record<string, unknown>): RawFrame => ({

@@ -3,7 +3,7 @@
 import { describe, it } from 'vitest';
 import { runMarbles } from './helpers/run-marbles.js';
 import { ev, TEST_METRICS } from './helpers/acd-event-builders.js';
-import { figure } from './helpers/metrics-marbles.js';
+import { PER_EVENT_METRICS, figure } from './helpers/metrics-marbles.js';
 import type { AcdSummary } from '../src/metrics/types.js';
 
 const queue = (s: AcdSummary): string => `${String(s.callsInQueue)} queued, oldest ${String(s.longestWaitTime)} s`;
@@ -24,9 +24,9 @@ describe('queue', () => {
   it('62 queues; 66, 42 and the end dequeue; the oldest queued call gives the longest wait', () => {
     runMarbles(({ cold, expectObservable, scheduler }) => {
       const events = cold(' (aA) 996ms (bB) 996ms (cC) 996ms r 999ms k 999ms x 999ms |', e);
-      // Each event that changes a figure shows the wait as it stands at that instant.
+      // Each event that changes a figure shows the wait as it stands at that instant (one summary per event).
       const expected = '   (zA) 996ms (bB) 996ms (cC) 996ms r 999ms k 999ms x 999ms |';
-      expectObservable(figure(events, scheduler, queue)).toBe(expected, {
+      expectObservable(figure(events, scheduler, queue, PER_EVENT_METRICS)).toBe(expected, {
         z: '0 queued, oldest 0 s',
         A: '1 queued, oldest 0 s',
         b: '1 queued, oldest 1 s',

@@ -60,7 +60,8 @@ describe('the daily reset', () => {
       };
       const events = cold(' 50s (ab) 19996ms x 999ms y 8999ms c 999ms |', e);
       const rate = (s: AcdSummary): string => `in ${String(s.totalInboundCalls)} ab ${String(s.totalAbandonedCalls)} rate ${String(s.abandonRate)}`;
-      const { summary$ } = summaryOf(events, scheduler, RESET_AT_ONE_MINUTE);
+      // One summary per event, so the diagram shows both calls of the old period.
+      const { summary$ } = summaryOf(events, scheduler, { ...RESET_AT_ONE_MINUTE, summaryPerEvent: true });
       const expected = ' z 49999ms (ab) 9996ms r 9999ms x 999ms y 8999ms c 999ms |';
       expectObservable(summary$.pipe(map(rate), distinctUntilChanged())).toBe(expected, {
         z: 'in 0 ab 0 rate null',

@@ -10,7 +10,7 @@ import type { AcdSummary } from '../src/metrics/types.js';
 const calls = (s: AcdSummary): string => `${String(s.activeCalls)} active, ${String(s.callsInQueue)} queued, wait ${String(s.longestWaitTime)}`;
 
 describe('summary$', () => {
-  it('emits at subscription, after events that change a figure, and on ticks only while an interval is open', () => {
+  it('emits at subscription, after each burst of events that change a figure, and on ticks only while an interval is open', () => {
     runMarbles(({ cold, expectObservable, scheduler }) => {
       const e = {
         r: ev(3, { ref: 1, src: 'co:1' }), // a call rings: activeCalls 1
@@ -19,8 +19,9 @@ describe('summary$', () => {
         x: ev(2, { src: 'co:1' }), // CO IDLE ends it: nothing open, ticks fall silent
       };
       const events = cold('        500ms (rq) 996ms t 999ms x 1499ms |', e);
+      // r and q arrive in one burst (one instant of the clock): one summary, the one after q (metrics.md §3).
       // Ticks every tickMs (1 s) on the subscription's phase: 1000 and 2000 move the wait; 3000 and 4000 change nothing.
-      const expected = '      i 499ms (rq) 496ms a 999ms b 499ms x 1499ms |';
+      const expected = '      i 499ms q 499ms a 999ms b 499ms x 1499ms |';
       expectObservable(summaryOf(events, scheduler, TEST_METRICS).summary$.pipe(map(calls))).toBe(expected, {
         i: '0 active, 0 queued, wait 0',
         r: '1 active, 0 queued, wait 0',

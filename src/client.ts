@@ -67,8 +67,10 @@ export interface IpecsClient extends AcdEventStreams {
   readonly config: Config;
   /**
    * The running contact-centre summary (metrics.md §3). Hot; replays the latest summary to every new subscriber;
-   * emits after each event that changes a figure and every `metrics.tickMs` while an interval is open; never two
-   * equal summaries in a row. Completes on `close()`.
+   * emits after each burst of events that changes a figure (the frames of one socket read yield one summary, in a
+   * microtask after them, equal to the per-event summary after the last; `metrics.summaryPerEvent: true` gives one
+   * per event) and every `metrics.tickMs` while an interval is open; never two equal summaries in a row. Completes
+   * on `close()`.
    */
   readonly summary$: Observable<AcdSummary>;
   /**

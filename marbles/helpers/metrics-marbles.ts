@@ -15,6 +15,9 @@ export function stamp(scheduler: SchedulerLike): MonoTypeOperatorFunction<AcdEve
 /** The test metrics with ticks out of the way (1 h), unless the diagram is about ticks. */
 export const QUIET_METRICS: MetricsConfig = { ...TEST_METRICS, tickMs: 3_600_000 };
 
+/** {@link QUIET_METRICS} with one summary per figure-changing event (`metrics.summaryPerEvent`), for diagrams of one figure event by event. */
+export const PER_EVENT_METRICS: MetricsConfig = { ...QUIET_METRICS, summaryPerEvent: true };
+
 /** createSummary over stamped events. */
 export function summaryOf(events$: Observable<AcdEvent>, scheduler: SchedulerLike, metrics: MetricsConfig = QUIET_METRICS): SummaryStreams {
   return createSummary(events$.pipe(stamp(scheduler)), { metrics, scheduler });

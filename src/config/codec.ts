@@ -151,6 +151,7 @@ const configSections = {
       shortAbandonSeconds: intIn(0, 86_400, 'an integer 0-86400 (seconds)'),
       maxCallAgeMs: PositiveMs,
       lateReportSeconds: intIn(0, 3_600, 'an integer 0-3600 (seconds)'),
+      summaryPerEvent: Bool,
     }),
   ),
   log: t.exact(

@@ -119,6 +119,12 @@ export interface MetricsConfig {
    * the key (the final 67, 69, the other party's 44…) changes no call figure. Default 30.
    */
   readonly lateReportSeconds: number;
+  /**
+   * One summary per figure-changing event instead of one per burst (metrics.md §3): `summary$` and `addEventHook`
+   * then emit after every event that changes a figure, at the cost of a summary per event. Default `false`: the
+   * events of one socket read (one replay batch) yield one summary, equal to the per-event one after the last.
+   */
+  readonly summaryPerEvent?: boolean;
 }
 
 /** Logging. */
@@ -234,6 +240,7 @@ export const DEFAULT_CONFIG: Config = {
     shortAbandonSeconds: 5,
     maxCallAgeMs: 12 * 3_600_000,
     lateReportSeconds: 30,
+    summaryPerEvent: false,
   },
   log: { file: 'ipecsapi.log', level: 'info', console: false, maxSize: 5_000_000, maxFiles: 5 },
   resources: { language: 'en-GB', languageFile: 'res/lang/en-GB.json', commandsFile: 'res/ipecs-commands.json' },

@@ -137,6 +137,14 @@ const MAX_DEVICES = 100;
 const ACD_ENVELOPE = /^\s*\{\s*"event"\s*:\s*"acd"/;
 /** Bytes of a frame decoded for the ACD check; longer leading whitespace only costs the full parse. */
 const ACD_PREFIX_BYTES = 64;
+/** The compact head of an ACD frame, as every PBX and the emulator send it: compared as bytes, no string made. */
+const ACD_HEAD = Buffer.from('{"event":"acd"', 'utf8');
+
+/** An ACD envelope, told by its head: the compact form by bytes, any other spacing by the decoded prefix. */
+function isAcdFrame(data: Buffer): boolean {
+  if (data.length >= ACD_HEAD.length && data.compare(ACD_HEAD, 0, ACD_HEAD.length, 0, ACD_HEAD.length) === 0) return true;
+  return ACD_ENVELOPE.test(data.toString('utf8', 0, ACD_PREFIX_BYTES));
+}
 
 
 /** Reads the `result` list of Monitor/Presence (`[{"1000":"OK"},…]`); `{}` (Monitor Stop, A-26) is an empty list. */
@@ -332,14 +340,12 @@ export function createCti(connection: PbxConnection, deps: CtiDeps): CtiClient {
     // A station (`client`) account is entitled to no events (§2.4) and the PBX refuses it a socket (A-47): its CTI
     // streams stay silent instead of opening one.
     (type === 'client' ? EMPTY : connection.frames$).pipe(
-      concatMap((frame): Observable<CtiItem> => {
-        if (frame.isBinary) return EMPTY;
-        // The hot path: an ACD frame is told by a decoded prefix alone, so it is neither UTF-8 decoded in full nor
-        // parsed a second time here (the ACD pipeline does both); anything else falls through to the full parse.
-        if (ACD_ENVELOPE.test(frame.data.toString('utf8', 0, ACD_PREFIX_BYTES))) return EMPTY;
-        const f = decodeCtiFrame(frame.data.toString('utf8'));
-        return f.kind === 'other' ? EMPTY : of({ k: 'frame', at: frame.at, f });
-      }),
+      // The hot path: an ACD frame is told by its first bytes alone, so it is neither UTF-8 decoded in full nor
+      // parsed a second time here (the ACD pipeline does both); anything else falls through to the full parse.
+      // Plain filter/map, not an inner Observable per frame: most frames are ACD and cost one byte comparison.
+      filter((frame) => !frame.isBinary && !isAcdFrame(frame.data)),
+      map((frame): CtiItem => ({ k: 'frame', at: frame.at, f: decodeCtiFrame(frame.data.toString('utf8')) })),
+      filter((item) => item.k !== 'frame' || item.f.kind !== 'other'),
     ),
   );
 

@@ -52,7 +52,7 @@ const MetricsCodec = t.intersection([
     maxCallAgeMs: t.number,
   }),
   // Journals recorded before the key existed replay with its default.
-  t.partial({ lateReportSeconds: t.number }),
+  t.partial({ lateReportSeconds: t.number, summaryPerEvent: t.boolean }),
 ]);
 
 const FiltersCodec = t.type({
@@ -74,7 +74,8 @@ const HeaderCodec = t.intersection([
   t.partial({ source: t.string }),
 ]);
 
-const FrameLineCodec = t.intersection([t.type({ at: t.number, frame: t.string }), t.partial({ base64: t.boolean, binary: t.boolean })]);
+/** The frame line's specification (decodeEntry reads it by hand first: `frameLineOf`). */
+export const FrameLineCodec = t.intersection([t.type({ at: t.number, frame: t.string }), t.partial({ base64: t.boolean, binary: t.boolean })]);
 const ConnectionLineCodec = t.type({ at: t.number, connection: t.type({ kind: t.string, at: t.number }) });
 const DroppedLineCodec = t.type({ at: t.number, dropped: t.number });
 const EndLineCodec = t.type({ at: t.number, end: t.literal(true) });
@@ -136,10 +137,28 @@ export function decodeHeader(line: string): JournalHeader | { readonly error: st
     : { journal: h.journal, version: h.version, startedAt: h.startedAt, metrics, filters: h.filters, maxFrameBytes: h.maxFrameBytes, source: h.source };
 }
 
+/**
+ * The frame line as {@link FrameLineCodec} reads it, checked by hand: the replay's hot path (a journal is nearly all
+ * frame lines). `undefined` for any other shape, which then goes through the codecs.
+ */
+function frameLineOf(u: unknown): RawFrame | undefined {
+  if (typeof u !== 'object' || u === null) return undefined;
+  const o = u as { at?: unknown; frame?: unknown; base64?: unknown; binary?: unknown };
+  const at = o.at;
+  const frame = o.frame;
+  const base64 = o.base64;
+  const binary = o.binary;
+  if (typeof at !== 'number' || typeof frame !== 'string') return undefined;
+  if ((base64 !== undefined && typeof base64 !== 'boolean') || (binary !== undefined && typeof binary !== 'boolean')) return undefined;
+  return { at, data: Buffer.from(frame, base64 === true ? 'base64' : 'utf8'), isBinary: binary === true };
+}
+
 /** Decodes a line after the header; `undefined` for a line that is none of the known shapes (counted by the reader). */
 export function decodeEntry(line: string): JournalEntry | undefined {
   const u = parseJson(line);
   if (u === undefined) return undefined;
+  const fast = frameLineOf(u);
+  if (fast !== undefined) return { kind: 'frame', frame: fast };
   const f = FrameLineCodec.decode(u);
   if (isRight(f)) {
     const v = f.right;

@@ -3,18 +3,20 @@
 // resets are timers on that clock, so they fire at the same virtual instants as a live run that started at
 // `startedAt` would have them; every figure that follows an event is the live figure exactly.
 //
-// The file is read line by line (bounded memory, whatever its length); per line the clock first runs every timer
-// due up to the frame's `at`, then the frame is delivered at that instant.
+// The file is read chunk by chunk and split into lines (bounded memory, whatever its length); per line the clock
+// first runs every timer due up to the frame's `at`, then the frame is delivered at that instant. The lines of one
+// chunk are one batch: summary$ coalesces them (metrics.md §3) into one summary after the batch, equal to the
+// per-event summary after its last event, unless the metrics ask for one per event (`summaryPerEvent`).
 
 import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import { Subject, type Subscription } from 'rxjs';
 import type { FiltersConfig, MetricsConfig } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import { silentLogger } from '../logging/logger.js';
 import type { AcdSummary, Change, GapInput } from '../metrics/types.js';
-import { createSummary } from '../metrics/summary.js';
+import { createSummary, type SummaryStreams } from '../metrics/summary.js';
 import { acdPipeline, type PipelineStats } from '../streams/pipeline.js';
 import type { RawFrame } from '../socket/types.js';
 import { decodeEntry, decodeHeader, type JournalHeader } from './format.js';
@@ -94,13 +96,14 @@ export class JournalFormatError extends Error {
 export async function replayJournal(source: string | Readable, options: ReplayJournalOptions = {}): Promise<ReplayResult> {
   const logger = options.logger ?? silentLogger;
   const totalBytes = typeof source === 'string' ? statSync(source).size : undefined;
-  const input: Readable = typeof source === 'string' ? createReadStream(source, { encoding: 'utf8' }) : source;
-  const lines = createInterface({ input, crlfDelay: Infinity });
+  // Large chunks: a chunk is a replay batch (one summary), and fewer chunks cost fewer awaits.
+  const input: Readable = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : source;
   const progressEvery = options.progressEvery ?? 5000;
 
   let header: JournalHeader | undefined;
   let clock: VirtualClock | undefined;
   let frames$$: Subject<RawFrame> | undefined;
+  let streams: SummaryStreams | undefined;
   // The gap markers of the recording: they drive coverage, and a restart's is not counted in open intervals.
   const gaps$$ = new Subject<GapInput>();
   let stats: (() => PipelineStats) | undefined;
@@ -122,91 +125,123 @@ export async function replayJournal(source: string | Readable, options: ReplayJo
     options.onProgress?.({ bytesRead, totalBytes, frames, at: clock?.now() ?? 0 });
   };
 
-  try {
-    for await (const line of lines) {
-      options.signal?.throwIfAborted();
-      lineNo++;
-      bytesRead += Buffer.byteLength(line, 'utf8') + 1;
-      if (lineNo % progressEvery === 0) report();
-      if (line.trim() === '') continue;
-      if (header === undefined || clock === undefined || frames$$ === undefined) {
-        const h = decodeHeader(line);
-        if ('error' in h) throw new JournalFormatError(`not a journal: ${h.error}`);
-        header = h;
-        clock = new VirtualClock(h.startedAt);
-        frames$$ = new Subject<RawFrame>();
-        const scheduler = clock;
-        const pipeline = acdPipeline(frames$$, {
-          filters: options.filters ?? h.filters,
-          maxFrameBytes: options.maxFrameBytes ?? h.maxFrameBytes,
-          logger,
-          scheduler,
-        });
-        stats = pipeline.stats;
-        const streams = createSummary(pipeline.events$, { metrics: options.metrics ?? h.metrics, scheduler, logger, inputs$: gaps$$ });
-        subs.push(
-          streams.summary$.subscribe({
-            next: (s) => {
-              latest = s;
-              summaries++;
-              options.onSummary?.(s);
-            },
-            error: (err: unknown) => {
-              failure ??= err;
-            },
-          }),
-        );
-        subs.push(
-          streams.periods$.subscribe((p) => {
-            periods.push(p);
-            options.onPeriod?.(p);
-          }),
-        );
-        subs.push(
-          streams.changes$.subscribe((c) => {
-            changes++;
-            options.onChange?.(c);
-          }),
-        );
-        continue;
-      }
-      const entry = decodeEntry(line);
-      if (entry === undefined) {
-        badLines++;
-        if (badLines <= 10) logger.warn('journal line skipped', { line: lineNo });
-        continue;
-      }
-      const at = entry.kind === 'frame' ? entry.frame.at : entry.at;
-      if (options.until !== undefined && at > options.until) {
-        break;
-      }
-      if (entry.kind === 'end') {
-        // A recording stopped here; a restarted one may go on after it (appended, behind a restart gap).
-        clock.advance(at, false);
-        continue;
-      }
-      if (entry.kind === 'dropped') {
-        dropped += entry.count;
-        continue;
-      }
-      if (entry.kind === 'connection') {
-        const st = entry.state;
-        if (st.kind === 'gap' && Number.isFinite(st.from) && Number.isFinite(st.to)) {
-          gaps++;
-          clock.advance(at, false);
-          gaps$$.next(st.cause === 'restart' ? { kind: 'gap', at: clock.now(), from: st.from, to: st.to, cause: 'restart' } : { kind: 'gap', at: clock.now(), from: st.from, to: st.to });
-        }
-        continue;
-      }
-      if (at < clock.now()) outOfOrder++;
-      // Timers due before the frame run first; those due at its very instant run after it (the order of a
-      // TestScheduler on which the frames were scheduled first; live, both orders give the same figures).
-      clock.advance(at, false);
-      frames++;
-      // Delivered at the clock's instant: an out-of-order frame keeps its order in the file but cannot go back in time.
-      frames$$.next(at < clock.now() ? { ...entry.frame, at: clock.now() } : entry.frame);
-      if (failure !== undefined) break;
+  const start = (line: string): void => {
+    const h = decodeHeader(line);
+    if ('error' in h) throw new JournalFormatError(`not a journal: ${h.error}`);
+    header = h;
+    clock = new VirtualClock(h.startedAt);
+    frames$$ = new Subject<RawFrame>();
+    const scheduler = clock;
+    const pipeline = acdPipeline(frames$$, {
+      filters: options.filters ?? h.filters,
+      maxFrameBytes: options.maxFrameBytes ?? h.maxFrameBytes,
+      logger,
+      scheduler,
+    });
+    stats = pipeline.stats;
+    const s = createSummary(pipeline.events$, { metrics: options.metrics ?? h.metrics, scheduler, logger, burst: 'manual', inputs$: gaps$$ });
+    streams = s;
+    subs.push(
+      s.summary$.subscribe({
+        next: (summary) => {
+          latest = summary;
+          summaries++;
+          options.onSummary?.(summary);
+        },
+        error: (err: unknown) => {
+          failure ??= err;
+        },
+      }),
+    );
+    subs.push(
+      s.periods$.subscribe((p) => {
+        periods.push(p);
+        options.onPeriod?.(p);
+      }),
+    );
+    subs.push(
+      s.changes$.subscribe((c) => {
+        changes++;
+        options.onChange?.(c);
+      }),
+    );
+  };
+
+  /** Handles one line; `true` when the replay stops here (`until`, a failure). */
+  const handle = (line: string): boolean => {
+    lineNo++;
+    bytesRead += Buffer.byteLength(line, 'utf8') + 1;
+    if (lineNo % progressEvery === 0) report();
+    if (line.trim() === '') return false;
+    if (header === undefined || clock === undefined || frames$$ === undefined) {
+      start(line);
+      return false;
     }
+    const entry = decodeEntry(line);
+    if (entry === undefined) {
+      badLines++;
+      if (badLines <= 10) logger.warn('journal line skipped', { line: lineNo });
+      return false;
+    }
+    const at = entry.kind === 'frame' ? entry.frame.at : entry.at;
+    if (options.until !== undefined && at > options.until) return true;
+    if (entry.kind === 'end') {
+      // A recording stopped here; a restarted one may go on after it (appended, behind a restart gap).
+      streams?.flush();
+      clock.advance(at, false);
+      return false;
+    }
+    if (entry.kind === 'dropped') {
+      dropped += entry.count;
+      return false;
+    }
+    if (entry.kind === 'connection') {
+      const st = entry.state;
+      if (st.kind === 'gap' && Number.isFinite(st.from) && Number.isFinite(st.to)) {
+        gaps++;
+        streams?.flush(); // the burst before the gap is summarised before it
+        clock.advance(at, false);
+        gaps$$.next(st.cause === 'restart' ? { kind: 'gap', at: clock.now(), from: st.from, to: st.to, cause: 'restart' } : { kind: 'gap', at: clock.now(), from: st.from, to: st.to });
+      }
+      return false;
+    }
+    if (at < clock.now()) outOfOrder++;
+    // Timers due before the frame run first; those due at its very instant run after it (the order of a
+    // TestScheduler on which the frames were scheduled first; live, both orders give the same figures).
+    clock.advance(at, false);
+    frames++;
+    // Delivered at the clock's instant: an out-of-order frame keeps its order in the file but cannot go back in time.
+    frames$$.next(at < clock.now() ? { ...entry.frame, at: clock.now() } : entry.frame);
+    return failure !== undefined;
+  };
+
+  try {
+    // Lines split by hand (LF or CRLF), chunk by chunk; a multi-byte character split between chunks is kept whole.
+    const utf8 = new StringDecoder('utf8');
+    let rest = '';
+    let stopped = false;
+    for await (const chunk of input as AsyncIterable<Buffer | string>) {
+      options.signal?.throwIfAborted();
+      const text = rest + (typeof chunk === 'string' ? chunk : utf8.write(chunk));
+      let from = 0;
+      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', from)) {
+        const line = text.charCodeAt(nl - 1) === 13 && nl > from ? text.slice(from, nl - 1) : text.slice(from, nl);
+        from = nl + 1;
+        options.signal?.throwIfAborted();
+        if (handle(line)) {
+          stopped = true;
+          break;
+        }
+      }
+      rest = text.slice(from);
+      streams?.flush(); // the end of a batch
+      if (stopped) break;
+    }
+    if (!stopped) {
+      const tail = rest + utf8.end();
+      if (tail !== '') handle(tail.endsWith('\r') ? tail.slice(0, -1) : tail);
+    }
+    streams?.flush();
     if (header === undefined || clock === undefined || frames$$ === undefined || stats === undefined) {
       throw new JournalFormatError('not a journal: the file is empty');
     }
@@ -233,7 +268,6 @@ export async function replayJournal(source: string | Readable, options: ReplayJo
     return result;
   } finally {
     for (const s of subs) s.unsubscribe();
-    lines.close();
     if (typeof source === 'string') input.destroy();
   }
 }

@@ -27,7 +27,8 @@ interface StationTimes {
   unavail: number;
 }
 
-function stationTimes(st: StationRecord, at: number): StationTimes {
+/** The station's times at `at`, written into `out` (a memo entry's, reused). */
+function stationTimes(st: StationRecord, at: number, out: StationTimes): StationTimes {
   let idle = st.idleMs;
   let busy = st.busyMs;
   if (st.inService) {
@@ -44,33 +45,42 @@ function stationTimes(st: StationRecord, at: number): StationTimes {
     if (st.available) avail += d;
     else unavail += d;
   }
-  return { idle, busy, wrap, loggedIn, avail, unavail };
+  out.idle = idle;
+  out.busy = busy;
+  out.wrap = wrap;
+  out.loggedIn = loggedIn;
+  out.avail = avail;
+  out.unavail = unavail;
+  return out;
 }
 
 const EMPTY: readonly string[] = Object.freeze([]);
 
-/** A station's row as last built, with the record's fields it was built from. */
+/**
+ * A station's row as last built, with the record's fields it was built from. Internal to one memo and updated in
+ * place when the row is rebuilt (no allocation but the row itself); the row it holds is never mutated.
+ */
 interface CachedRow {
-  readonly record: StationRecord;
-  readonly row: StationSummary;
+  record: StationRecord;
+  row: StationSummary;
   readonly times: StationTimes;
-  readonly at: number;
-  readonly inService: boolean;
-  readonly busy: boolean;
-  readonly ringingCall: string | undefined;
-  readonly dnd: boolean;
-  readonly forward: boolean;
-  readonly wrapSince: number | undefined;
-  readonly serviceMark: number;
-  readonly idleMs: number;
-  readonly busyMs: number;
-  readonly wrapMs: number;
-  readonly agentId: string;
-  readonly available: boolean;
-  readonly agentMark: number;
-  readonly loggedInMs: number;
-  readonly availMs: number;
-  readonly unavailMs: number;
+  at: number;
+  inService: boolean;
+  busy: boolean;
+  ringingCall: string | undefined;
+  dnd: boolean;
+  forward: boolean;
+  wrapSince: number | undefined;
+  serviceMark: number;
+  idleMs: number;
+  busyMs: number;
+  wrapMs: number;
+  agentId: string;
+  available: boolean;
+  agentMark: number;
+  loggedInMs: number;
+  availMs: number;
+  unavailMs: number;
 }
 
 /**
@@ -165,16 +175,33 @@ function stationRow(st: StationRecord, t: StationTimes, prev: StationSummary | u
 function rowOf(memo: SummaryMemo | undefined, i: number, st: StationRecord, at: number): CachedRow {
   const hit = cachedRow(memo, i, st, at);
   if (hit !== undefined) return hit;
-  const times = stationTimes(st, at);
-  // The previous row's arrays are reused when their sets did not change (the usual case when only time moved).
   const prev = memo?.rows[i];
-  const c: CachedRow = {
-    record: st, row: stationRow(st, times, prev?.record === st ? prev.row : undefined), times, at,
-    inService: st.inService, busy: st.busy, ringingCall: st.ringingCall, dnd: st.dnd, forward: st.forward,
-    wrapSince: st.wrapSince, serviceMark: st.serviceMark, idleMs: st.idleMs, busyMs: st.busyMs, wrapMs: st.wrapMs,
-    agentId: st.agentId, available: st.available, agentMark: st.agentMark, loggedInMs: st.loggedInMs,
-    availMs: st.availMs, unavailMs: st.unavailMs,
+  // The entry of the same record is updated in place; its row's arrays are reused when their sets did not change.
+  const c: CachedRow = prev?.record === st ? prev : {
+    record: st, row: undefined as unknown as StationSummary, times: { idle: 0, busy: 0, wrap: 0, loggedIn: 0, avail: 0, unavail: 0 }, at,
+    inService: false, busy: false, ringingCall: undefined, dnd: false, forward: false, wrapSince: undefined, serviceMark: 0,
+    idleMs: 0, busyMs: 0, wrapMs: 0, agentId: '', available: false, agentMark: 0, loggedInMs: 0, availMs: 0, unavailMs: 0,
   };
+  const prevRow = prev?.record === st ? prev.row : undefined;
+  stationTimes(st, at, c.times);
+  c.row = stationRow(st, c.times, prevRow);
+  c.at = at;
+  c.inService = st.inService;
+  c.busy = st.busy;
+  c.ringingCall = st.ringingCall;
+  c.dnd = st.dnd;
+  c.forward = st.forward;
+  c.wrapSince = st.wrapSince;
+  c.serviceMark = st.serviceMark;
+  c.idleMs = st.idleMs;
+  c.busyMs = st.busyMs;
+  c.wrapMs = st.wrapMs;
+  c.agentId = st.agentId;
+  c.available = st.available;
+  c.agentMark = st.agentMark;
+  c.loggedInMs = st.loggedInMs;
+  c.availMs = st.availMs;
+  c.unavailMs = st.unavailMs;
   if (memo !== undefined) memo.rows[i] = c;
   return c;
 }

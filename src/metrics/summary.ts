@@ -4,6 +4,7 @@
 import {
   EMPTY,
   Observable,
+  asapScheduler,
   asyncScheduler,
   connect,
   defer,
@@ -21,6 +22,8 @@ import {
   takeUntil,
   timer,
   type SchedulerLike,
+  type Subscription,
+  VirtualTimeScheduler,
 } from 'rxjs';
 import type { AcdEvent } from '../protocol/acd-event.js';
 import type { MetricsConfig } from '../config/config.js';
@@ -54,6 +57,14 @@ export interface SummaryOptions {
    * `journal/warm-start.ts`). Called once per start of the shared core; `undefined` gives a fresh state.
    */
   readonly initialState?: () => MetricsState | undefined;
+  /**
+   * Where the one summary of a burst of events is emitted (metrics.md §3, coalescing): a scheduler (the summary
+   * goes out in its next task at delay 0), or `'manual'` (only on {@link SummaryStreams.flush}, which a host that
+   * knows its batches calls, like the journal replay). Default: `asapScheduler` (a microtask: after the events of
+   * one socket read, before the next macrotask), or `scheduler` itself when it is a `VirtualTimeScheduler` such as
+   * `TestScheduler` (the events of one virtual instant are one burst). Ignored with `metrics.summaryPerEvent`.
+   */
+  readonly burst?: SchedulerLike | 'manual';
 }
 
 /** A summary with the input that caused it: the event, or none (the initial summary, a tick, a reset). */
@@ -68,8 +79,9 @@ export interface SummaryUpdate {
 /** The streams of {@link createSummary}. */
 export interface SummaryStreams {
   /**
-   * The summary: the initial one at subscription, then after every event that changes a figure and every
-   * `tickMs` while time totals move; never two equal in a row; the latest replayed to late subscribers.
+   * The summary: the initial one at subscription, then after every burst of events that changes a figure (one per
+   * event with `metrics.summaryPerEvent`; see {@link SummaryOptions.burst}) and every `tickMs` while time totals
+   * move; never two equal in a row; the latest replayed to late subscribers.
    */
   readonly summary$: Observable<AcdSummary>;
   /** Every value of `summary$` with the input that caused it (same replay and timing as `summary$`). */
@@ -85,6 +97,11 @@ export interface SummaryStreams {
   readonly expiredCalls: () => number;
   /** The live state of the running core (for checkpoints; read it synchronously, never keep it), or undefined. */
   readonly state: () => MetricsState | undefined;
+  /**
+   * Emits the summary of the burst so far now, if one is pending (coalescing, metrics.md §3); a no-op otherwise, or
+   * while the streams are not running. The journal replay calls it after each batch of lines and at the end.
+   */
+  readonly flush: () => void;
 }
 
 type Out =
@@ -111,6 +128,10 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
   let latest: SummaryUpdate | undefined;
   let current: MetricsState | undefined;
   let restore = options.restore;
+  const perEvent = cfg.summaryPerEvent === true;
+  const burst: SchedulerLike | 'manual' = options.burst ?? (scheduler instanceof VirtualTimeScheduler ? scheduler : asapScheduler);
+  // The running core's flush (a no-op while it does not run).
+  let flushCore: () => void = () => undefined;
 
   const core$ = defer(() => {
     const restored = restore;
@@ -150,6 +171,28 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
       latest = { summary: last, event: undefined, at: last.at };
       subscriber.next({ kind: 'summary', update: latest });
       const closedPeriod = restored?.closedPeriod;
+      // Coalescing (metrics.md §3): the last figure-changing event of the open burst, whose summary is pending, and
+      // the task that will emit it.
+      let pending: AcdEvent | undefined;
+      let flushTask: Subscription | undefined;
+      const emitSummary = (state: MetricsState, at: number, event: AcdEvent | undefined): void => {
+        const next = summarize(state, at, memo);
+        if (sameFigures(next, last)) return;
+        last = next;
+        latest = { summary: next, event, at };
+        subscriber.next({ kind: 'summary', update: latest });
+      };
+      // The summary after the burst's last figure-changing event, at that event's instant: the per-event summary
+      // after the burst (later events of the burst changed no figure, so the state is the same).
+      const flush = (): void => {
+        flushTask?.unsubscribe();
+        flushTask = undefined;
+        const event = pending;
+        if (event === undefined) return;
+        pending = undefined;
+        emitSummary(seed.state, event.at, event);
+      };
+      flushCore = flush;
       const sub = steps$.subscribe({
         next: (acc) => {
           const input = acc.input;
@@ -165,14 +208,19 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
             });
             subscriber.next({ kind: 'period', summary: acc.closing });
           }
-          const isEvent = !('kind' in input);
-          if (!isEvent || state.version !== lastVersion) {
+          if ('kind' in input) {
+            // A tick or a reset takes its own summary, which includes the burst so far: it supersedes the pending one.
+            pending = undefined;
+            flushTask?.unsubscribe();
+            flushTask = undefined;
             lastVersion = state.version;
-            const next = summarize(state, input.at, memo);
-            if (!sameFigures(next, last)) {
-              last = next;
-              latest = { summary: next, event: isEvent ? input : undefined, at: input.at };
-              subscriber.next({ kind: 'summary', update: latest });
+            emitSummary(state, input.at, undefined);
+          } else if (state.version !== lastVersion) {
+            lastVersion = state.version;
+            if (perEvent) emitSummary(state, input.at, input);
+            else {
+              pending = input;
+              if (flushTask === undefined && burst !== 'manual') flushTask = burst.schedule(flush);
             }
           }
           for (const change of state.lastChanges) subscriber.next({ kind: 'change', change });
@@ -181,6 +229,7 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
           subscriber.error(err);
         },
         complete: () => {
+          flush();
           subscriber.complete();
         },
       });
@@ -194,6 +243,8 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
       }
       return () => {
         sub.unsubscribe();
+        flushTask?.unsubscribe();
+        if (flushCore === flush) flushCore = () => undefined;
         latest = undefined;
       };
     });
@@ -222,5 +273,8 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
     ),
     expiredCalls: () => current?.expiredCallsTotal ?? 0,
     state: () => current,
+    flush: () => {
+      flushCore();
+    },
   };
 }

@@ -45,19 +45,15 @@ function fail(reason: DecodeErrorReason, at: number, message: string, excerpt: s
   return { kind: 'decode-error', reason, at, message, excerpt, bytes };
 }
 
-/** A wire string field: {@link wireString}, with missing/null → ''; anything else → BAD. */
-function stringField(data: Record<string, unknown>, key: string): string | Bad {
-  if (!Object.hasOwn(data, key)) return '';
-  const v = data[key];
+/** A wire string field's value: {@link wireString}, with missing/null → ''; anything else → BAD. */
+function stringOf(v: unknown): string | Bad {
   if (typeof v === 'string') return v.trim(); // the common case, without a call
   if (v === null || v === undefined) return '';
   return wireString(v) ?? BAD;
 }
 
-/** A wire integer field: non-negative integer, or a numeric string (`"03"`); blank/missing/null → undefined. */
-function intField(data: Record<string, unknown>, key: string): number | undefined | Bad {
-  if (!Object.hasOwn(data, key)) return undefined;
-  const v = data[key];
+/** A wire integer field's value: non-negative integer, or a numeric string (`"03"`); blank/missing/null → undefined. */
+function intOf(v: unknown): number | undefined | Bad {
   if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0 ? v : BAD;
   if (typeof v === 'string') {
     const s = v.trim();
@@ -213,31 +209,52 @@ function tooDeep(at: number, text: string, bytes: number): DecodeError {
   return fail('too-deep', at, `nested deeper than ${MAX_ENVELOPE_DEPTH} levels`, excerptOf(text), bytes);
 }
 
-/** The event of an ACD envelope's `data` (an object without prototype keys). */
-function decodeAcdData(d: Record<string, unknown>, at: number, text: string, bytes: number): AcdEvent | DecodeError {
-  const code = intField(d, 'eventCode');
+/** The wire fields of an ACD event's `data`, as JSON.parse made them (each read once). */
+interface AcdData {
+  readonly eventCode?: unknown;
+  readonly callRefID?: unknown;
+  readonly time?: unknown;
+  readonly eventString?: unknown;
+  readonly sourceType?: unknown;
+  readonly sourceNumber?: unknown;
+  readonly destType?: unknown;
+  readonly destNumber?: unknown;
+  readonly data1?: unknown;
+  readonly data2?: unknown;
+}
+
+/**
+ * The event of an ACD envelope's `data` (an object without prototype keys). Each field is read once, by name: none
+ * of the ten names is a property of Object.prototype, so a missing field reads as undefined, never as an
+ * inherited value. The rules are those of acd-spec.ts (test/protocol/decode-spec.test.ts checks they agree).
+ */
+function decodeAcdData(raw: Record<string, unknown>, at: number, text: string, bytes: number): AcdEvent | DecodeError {
+  const d = raw as AcdData;
+  const rawCode = d.eventCode;
+  const code = intOf(rawCode);
   if (code === undefined) return fail('no-event-code', at, 'data.eventCode is missing or blank', excerptOf(text), bytes);
   if (code === BAD) {
-    return fail('bad-event-code', at, `data.eventCode: expected an integer or numeric string, found ${jsonTypeOf(d['eventCode'])}`, excerptOf(text), bytes);
+    return fail('bad-event-code', at, `data.eventCode: expected an integer or numeric string, found ${jsonTypeOf(rawCode)}`, excerptOf(text), bytes);
   }
-  const callRefId = intField(d, 'callRefID');
+  const rawRef = d.callRefID;
+  const callRefId = intOf(rawRef);
   if (callRefId === BAD) {
-    return fail('bad-shape', at, `data.callRefID: expected an integer or numeric string, found ${jsonTypeOf(d['callRefID'])}`, excerptOf(text), bytes);
+    return fail('bad-shape', at, `data.callRefID: expected an integer or numeric string, found ${jsonTypeOf(rawRef)}`, excerptOf(text), bytes);
   }
-  const pbxTime = stringField(d, 'time');
-  const eventString = stringField(d, 'eventString');
-  const sourceType = stringField(d, 'sourceType');
-  const sourceNumber = stringField(d, 'sourceNumber');
-  const destType = stringField(d, 'destType');
-  const destNumber = stringField(d, 'destNumber');
-  const data1 = stringField(d, 'data1');
-  const data2 = stringField(d, 'data2');
+  const pbxTime = stringOf(d.time);
+  const eventString = stringOf(d.eventString);
+  const sourceType = stringOf(d.sourceType);
+  const sourceNumber = stringOf(d.sourceNumber);
+  const destType = stringOf(d.destType);
+  const destNumber = stringOf(d.destNumber);
+  const data1 = stringOf(d.data1);
+  const data2 = stringOf(d.data2);
   if (
     pbxTime === BAD || eventString === BAD || sourceType === BAD || sourceNumber === BAD ||
     destType === BAD || destNumber === BAD || data1 === BAD || data2 === BAD
   ) {
-    const key = STRING_FIELDS.find((k) => stringField(d, k) === BAD) ?? 'data';
-    return fail('bad-shape', at, `data.${key}: expected a string or number, found ${jsonTypeOf(d[key])}`, excerptOf(text), bytes);
+    const key = STRING_FIELDS.find((k) => stringOf(raw[k]) === BAD) ?? 'data';
+    return fail('bad-shape', at, `data.${key}: expected a string or number, found ${jsonTypeOf(raw[key])}`, excerptOf(text), bytes);
   }
   const info = acdCodeInfo(code);
   const source = partyOf(sourceNumber, info?.source, sourceType);

@@ -135,6 +135,12 @@ describe('loadConfigFile', () => {
 });
 
 describe('resolveConfig', () => {
+  it('metrics.summaryPerEvent is a boolean, false by default (metrics.md §3: summary$ coalesces unless asked)', () => {
+    expect(resolveConfig(minimal, {}).config.metrics.summaryPerEvent).toBe(false);
+    expect(resolveConfig({ ...minimal, metrics: { summaryPerEvent: true } }, {}).config.metrics.summaryPerEvent).toBe(true);
+    const e = configError(() => resolveConfig({ ...minimal, metrics: { summaryPerEvent: 'yes' as never } }, {}, 'connect()'));
+    expect(e.problems.map((p) => `${p.file} ${p.path}`)).toStrictEqual(['connect() metrics.summaryPerEvent']);
+  });
   it('an explicit input wins over the environment, which fills the gaps', () => {
     const { config } = resolveConfig({ server: { host: 'explicit', port: undefined } as never }, { IPECS_HOST: 'env', IPECS_USER: 'envuser', IPECS_PASSWORD: PW });
     expect(config.server).toMatchObject({ host: 'explicit', port: 8743, userId: 'envuser', password: PW });
