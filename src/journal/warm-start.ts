@@ -114,8 +114,8 @@ export function warmStart(path: string, options: WarmStartOptions): WarmStart {
         frames$$ = new Subject<RawFrame>();
         inputs$$ = new Subject<SeedInput | GapInput>();
         const pipeline = acdPipeline(frames$$, { filters: options.filters, maxFrameBytes: options.maxFrameBytes, logger, scheduler: vc });
-        const streams = createSummary(pipeline.events$, { metrics: options.metrics, scheduler: vc, inputs$: inputs$$ });
-        // The summary is what runs the core; its values are not needed here.
+        const streams = createSummary(pipeline.events$, { metrics: options.metrics, scheduler: vc, inputs$: inputs$$, burst: 'manual' });
+        // The summary is what runs the core; its values are not needed here (so no burst is ever flushed).
         const sub = streams.summary$.subscribe({ error: (err: unknown) => { failure ??= err; } });
         stateOf = streams.state;
         release = () => { sub.unsubscribe(); };

@@ -79,6 +79,7 @@ function figuresOf(sent: readonly SentFrame[]): AcdSummary {
     clock.advance(f.at, false);
     frames$.next({ at: Math.max(f.at, clock.now()), data: Buffer.from(f.text, 'utf8'), isBinary: false });
   }
+  metrics.flush(); // the frames above are one synchronous burst: its summary is pending until flushed (metrics.md §3)
   sub.unsubscribe();
   if (last === undefined) throw new Error('no summary');
   return last;
