@@ -32,8 +32,11 @@ describe('record a live run, replay it', () => {
 
   beforeAll(async () => {
     emu = await startEmulator({ port: 0, centre: { seed: 3, speed: SPEED, arrivalPerHour: 240 } });
+    // One summary per event (metrics.summaryPerEvent): this test compares the live summary at an event's instant
+    // with a replay up to that instant, and a coalesced live summary may hold frames of a later socket read of the
+    // same millisecond (metrics.md §3). The journal's header carries the setting, so the replay does the same.
     const { config } = resolveConfig(
-      { ...emu.clientConfig(), log: { file: null, console: false } },
+      { ...emu.clientConfig(), metrics: { summaryPerEvent: true }, log: { file: null, console: false } },
       {},
     );
     const conn = createConnection(config, { logger: silentLogger });
