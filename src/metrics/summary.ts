@@ -15,7 +15,6 @@ import {
   map,
   merge,
   repeat,
-  scan,
   share,
   startWith,
   shareReplay,
@@ -111,7 +110,6 @@ type Out =
 
 interface Acc {
   readonly state: MetricsState;
-  input: MetricsInput | undefined;
   closing: AcdSummary | undefined;
 }
 
@@ -136,7 +134,7 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
   const core$ = defer(() => {
     const restored = restore;
     restore = undefined;
-    const seed: Acc = { state: restored?.state ?? options.initialState?.() ?? initialMetricsState(cfg, scheduler.now()), input: undefined, closing: undefined };
+    const seed: Acc = { state: restored?.state ?? options.initialState?.() ?? initialMetricsState(cfg, scheduler.now()), closing: undefined };
     current = seed.state;
     // Unchanged rows are reused from one summary to the next (one memo per state).
     const memo = createSummaryMemo();
@@ -153,16 +151,6 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
 
     const inputs$: Observable<MetricsInput> = events$.pipe(
       connect((ev$) => merge(ev$, merge(ticks$, resets$, options.inputs$ ?? EMPTY).pipe(takeUntil(ev$.pipe(ignoreElements(), endWith(0)))))),
-    );
-
-    const steps$ = inputs$.pipe(
-      scan((acc: Acc, input: MetricsInput): Acc => {
-        // The closing summary is taken before the reset splits the open intervals.
-        acc.closing = 'kind' in input && input.kind === 'reset' ? summarize(acc.state, input.at) : undefined;
-        reduceMetrics(acc.state, input);
-        acc.input = input;
-        return acc;
-      }, seed),
     );
 
     return new Observable<Out>((subscriber) => {
@@ -193,10 +181,20 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
         emitSummary(seed.state, event.at, event);
       };
       flushCore = flush;
-      const sub = steps$.subscribe({
-        next: (acc) => {
-          const input = acc.input;
-          if (input === undefined) return;
+      // The reducer step (a scan over one mutable state, fused into this subscriber: one hop less per event).
+      const acc = seed;
+      const sub = inputs$.subscribe({
+        next: (input) => {
+          if (subscriber.closed) return;
+          try {
+            // The closing summary is taken before the reset splits the open intervals.
+            acc.closing = 'kind' in input && input.kind === 'reset' ? summarize(acc.state, input.at) : undefined;
+            reduceMetrics(acc.state, input);
+          } catch (err: unknown) {
+            // As scan did: a reducer fault is the stream's error, not an unhandled throw.
+            subscriber.error(err);
+            return;
+          }
           const state = acc.state;
           if (acc.closing !== undefined) {
             options.logger?.info('metrics period closed', {
