@@ -394,10 +394,11 @@ function rememberEnded(s: MetricsState, c: CallRecord, at: number): void {
   // Re-inserted so the map stays in end order (the oldest first, for pruning).
   late.delete(c.key);
   late.set(c.key, at);
-  if (c.trunk !== undefined && c.key !== `co:${c.trunk}`) {
-    late.delete(`co:${c.trunk}`);
-    late.set(`co:${c.trunk}`, at);
-  }
+  if (c.trunk === undefined) return;
+  const trunkKey = `co:${c.trunk}`; // built once (each Map operation on a fresh template string flattens and hashes it)
+  if (c.key === trunkKey) return;
+  late.delete(trunkKey);
+  late.set(trunkKey, at);
 }
 
 /** Drops the ended keys whose window has passed (the map is in end order). */

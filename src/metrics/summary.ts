@@ -6,20 +6,15 @@ import {
   Observable,
   asapScheduler,
   asyncScheduler,
-  connect,
   defer,
-  endWith,
   filter,
-  ignoreElements,
   interval,
   map,
   merge,
   repeat,
-  scan,
   share,
   startWith,
   shareReplay,
-  takeUntil,
   timer,
   type SchedulerLike,
   type Subscription,
@@ -111,7 +106,6 @@ type Out =
 
 interface Acc {
   readonly state: MetricsState;
-  input: MetricsInput | undefined;
   closing: AcdSummary | undefined;
 }
 
@@ -136,7 +130,7 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
   const core$ = defer(() => {
     const restored = restore;
     restore = undefined;
-    const seed: Acc = { state: restored?.state ?? options.initialState?.() ?? initialMetricsState(cfg, scheduler.now()), input: undefined, closing: undefined };
+    const seed: Acc = { state: restored?.state ?? options.initialState?.() ?? initialMetricsState(cfg, scheduler.now()), closing: undefined };
     current = seed.state;
     // Unchanged rows are reused from one summary to the next (one memo per state).
     const memo = createSummaryMemo();
@@ -151,19 +145,8 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
       return timer(Math.max(0, at - scheduler.now()), scheduler).pipe(map((): MetricsInput => ({ kind: 'reset', at })));
     }).pipe(repeat());
 
-    const inputs$: Observable<MetricsInput> = events$.pipe(
-      connect((ev$) => merge(ev$, merge(ticks$, resets$, options.inputs$ ?? EMPTY).pipe(takeUntil(ev$.pipe(ignoreElements(), endWith(0)))))),
-    );
-
-    const steps$ = inputs$.pipe(
-      scan((acc: Acc, input: MetricsInput): Acc => {
-        // The closing summary is taken before the reset splits the open intervals.
-        acc.closing = 'kind' in input && input.kind === 'reset' ? summarize(acc.state, input.at) : undefined;
-        reduceMetrics(acc.state, input);
-        acc.input = input;
-        return acc;
-      }, seed),
-    );
+    // The inputs beside the events (ticks, resets, seed, gaps); they end with the events.
+    const side$: Observable<MetricsInput> = merge(ticks$, resets$, options.inputs$ ?? EMPTY);
 
     return new Observable<Out>((subscriber) => {
       let last = summarize(seed.state, seed.state.at, memo);
@@ -193,46 +176,64 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
         emitSummary(seed.state, event.at, event);
       };
       flushCore = flush;
-      const sub = steps$.subscribe({
-        next: (acc) => {
-          const input = acc.input;
-          if (input === undefined) return;
-          const state = acc.state;
-          if (acc.closing !== undefined) {
-            options.logger?.info('metrics period closed', {
-              periodStart: acc.closing.periodStart,
-              at: acc.closing.at,
-              totalInboundCalls: acc.closing.totalInboundCalls,
-              totalAnsweredCalls: acc.closing.totalAnsweredCalls,
-              totalAbandonedCalls: acc.closing.totalAbandonedCalls,
-            });
-            subscriber.next({ kind: 'period', summary: acc.closing });
-          }
-          if ('kind' in input) {
-            // A tick or a reset takes its own summary, which includes the burst so far: it supersedes the pending one.
-            pending = undefined;
-            flushTask?.unsubscribe();
-            flushTask = undefined;
-            lastVersion = state.version;
-            emitSummary(state, input.at, undefined);
-          } else if (state.version !== lastVersion) {
-            lastVersion = state.version;
-            if (perEvent) emitSummary(state, input.at, input);
-            else {
-              pending = input;
-              if (flushTask === undefined && burst !== 'manual') flushTask = burst.schedule(flush);
-            }
-          }
-          for (const change of state.lastChanges) subscriber.next({ kind: 'change', change });
-        },
-        error: (err: unknown) => {
+      // The reducer step (a scan over one mutable state), fused into the one subscriber of the events and of the
+      // side inputs: an event goes from the pipeline to the reducer in one hop (no connect/merge/scan between).
+      const acc = seed;
+      const onInput = (input: MetricsInput): void => {
+        if (subscriber.closed) return;
+        try {
+          // The closing summary is taken before the reset splits the open intervals.
+          acc.closing = 'kind' in input && input.kind === 'reset' ? summarize(acc.state, input.at) : undefined;
+          reduceMetrics(acc.state, input);
+        } catch (err: unknown) {
+          // As scan did: a reducer fault is the stream's error, not an unhandled throw.
           subscriber.error(err);
-        },
+          return;
+        }
+        const state = acc.state;
+        if (acc.closing !== undefined) {
+          options.logger?.info('metrics period closed', {
+            periodStart: acc.closing.periodStart,
+            at: acc.closing.at,
+            totalInboundCalls: acc.closing.totalInboundCalls,
+            totalAnsweredCalls: acc.closing.totalAnsweredCalls,
+            totalAbandonedCalls: acc.closing.totalAbandonedCalls,
+          });
+          subscriber.next({ kind: 'period', summary: acc.closing });
+        }
+        if ('kind' in input) {
+          // A tick or a reset takes its own summary, which includes the burst so far: it supersedes the pending one.
+          pending = undefined;
+          flushTask?.unsubscribe();
+          flushTask = undefined;
+          lastVersion = state.version;
+          emitSummary(state, input.at, undefined);
+        } else if (state.version !== lastVersion) {
+          lastVersion = state.version;
+          if (perEvent) emitSummary(state, input.at, input);
+          else {
+            pending = input;
+            if (flushTask === undefined && burst !== 'manual') flushTask = burst.schedule(flush);
+          }
+        }
+        for (const change of state.lastChanges) subscriber.next({ kind: 'change', change });
+      };
+      const fail = (err: unknown): void => {
+        subscriber.error(err);
+      };
+      // The side inputs first (as connect() subscribed them before connecting the events): a synchronous seed
+      // goes before the first event.
+      const side = side$.subscribe({ next: onInput, error: fail });
+      const sub = events$.subscribe({
+        next: onInput,
+        error: fail,
         complete: () => {
+          side.unsubscribe();
           flush();
           subscriber.complete();
         },
       });
+      sub.add(side);
       if (closedPeriod !== undefined) {
         sub.add(
           scheduler.schedule(() => {

@@ -1,7 +1,7 @@
 // The per-event streams of metrics.md §5, derived from the reducer's transitions (changes$ of createSummary),
 // so they agree with the summary by construction.
 
-import { filter, type Observable } from 'rxjs';
+import { filter, share, type Observable } from 'rxjs';
 import type { Change, ChangeKind } from '../metrics/types.js';
 
 /** A transition of one kind. */
@@ -38,7 +38,10 @@ export function changesOfKind<K extends ChangeKind>(changes$: Observable<Change>
 }
 
 /** Splits `changes$` (from `createSummary`) into the nine streams of metrics.md §5. */
-export function acdEventStreams(changes$: Observable<Change>): AcdEventStreams {
+export function acdEventStreams(source$: Observable<Change>): AcdEventStreams {
+  // One subscription to the transitions serves the nine streams (changes$ is hot already, so sharing it changes
+  // nothing a subscriber sees): each transition passes the source's operators once, not once per stream.
+  const changes$ = source$.pipe(share());
   return {
     newCall$: changesOfKind(changes$, 'newCall'),
     callDisconnected$: changesOfKind(changes$, 'callDisconnected'),
