@@ -56,31 +56,22 @@ function stationTimes(st: StationRecord, at: number, out: StationTimes): Station
 
 const EMPTY: readonly string[] = Object.freeze([]);
 
+/** The record's fields a station row is built from (copied into the memo, compared to decide reuse). */
+type RowFields = Pick<
+  StationRecord,
+  | 'inService' | 'busy' | 'ringingCall' | 'dnd' | 'forward' | 'wrapSince' | 'serviceMark' | 'idleMs' | 'busyMs' | 'wrapMs'
+  | 'agentId' | 'available' | 'agentMark' | 'loggedInMs' | 'availMs' | 'unavailMs'
+>;
+
 /**
  * A station's row as last built, with the record's fields it was built from. Internal to one memo and updated in
  * place when the row is rebuilt (no allocation but the row itself); the row it holds is never mutated.
  */
-interface CachedRow {
+interface CachedRow extends RowFields {
   record: StationRecord;
   row: StationSummary;
   readonly times: StationTimes;
   at: number;
-  inService: boolean;
-  busy: boolean;
-  ringingCall: string | undefined;
-  dnd: boolean;
-  forward: boolean;
-  wrapSince: number | undefined;
-  serviceMark: number;
-  idleMs: number;
-  busyMs: number;
-  wrapMs: number;
-  agentId: string;
-  available: boolean;
-  agentMark: number;
-  loggedInMs: number;
-  availMs: number;
-  unavailMs: number;
 }
 
 /**
