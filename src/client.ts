@@ -155,7 +155,6 @@ export function connect(input: ConnectInput, deps: ConnectDeps = {}): IpecsClien
     scheduler,
     ...(deps.random ? { random: deps.random } : {}),
     ...(deps.transport ? { transport: deps.transport } : {}),
-    ...(resumed ? { restartedFrom: resumed.lastAt } : {}),
   });
   const pipeline = acdPipeline(connection.frames$, {
     filters: config.filters,
@@ -169,9 +168,9 @@ export function connect(input: ConnectInput, deps: ConnectDeps = {}): IpecsClien
   const continuity = openStateContinuity(config, store, {
     scheduler,
     logger: logger.child({ component: 'state' }),
-    ...(resumed ? { notRestored: 'a journal warm start gave a newer state' } : {}),
+    ...(resumed ? { notRestored: 'a journal warm start gave a newer state', restartedFrom: resumed.lastAt } : {}),
   });
-  // One restart marker: the journal's (from the socket box, restartedFrom) or the checkpoint's (from continuity).
+  // The one restart marker, from the journal's last frame or the restored checkpoint's instant.
   const connection$ = continuity.withRestartGap(connection.connection$);
 
   const cti = createCti(connection, {
@@ -223,7 +222,7 @@ export function connect(input: ConnectInput, deps: ConnectDeps = {}): IpecsClien
   const recorder: JournalRecorder | undefined = journalFile === null ? undefined : recordJournal(connection.frames$, {
     out: journalFile,
     header: resumed?.header ?? { metrics: config.metrics, filters: config.filters, maxFrameBytes: config.socket.maxFrameBytes, source: config.server.host, startedAt: metrics.state()?.periodStart ?? scheduler.now() },
-    connection$: connection.connection$,
+    connection$,
     scheduler,
     logger: logger.child({ component: 'journal' }),
     ...(resumed ? { append: { cutLine: resumed.cutLine } } : {}),

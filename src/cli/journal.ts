@@ -3,7 +3,9 @@
 // closing summary and the final one. The CLI only wires the library (journal/, socket/, config/).
 
 import { renameSync, statSync } from 'node:fs';
+import { asyncScheduler } from 'rxjs';
 import { createConnection } from '../socket/connection.js';
+import { openStateContinuity } from '../state/continuity.js';
 import { loadConfig, loadConfigFile } from '../config/load.js';
 import { createLogger } from '../logging/winston-logger.js';
 import { recordJournal } from '../journal/record.js';
@@ -74,11 +76,13 @@ export async function recordCommand(args: readonly string[], io: CliIo): Promise
       return reportFatal(io, 'record', err);
     }
     const resumed = found.kind === 'warm' ? found : undefined;
-    const connection = createConnection(config, { logger, ...(resumed ? { restartedFrom: resumed.lastAt } : {}) });
+    const connection = createConnection(config, { logger });
+    // The restart is a gap in the journal, from its last frame to the new socket (as a client's warm start marks it).
+    const continuity = openStateContinuity(config, undefined, { scheduler: asyncScheduler, logger, ...(resumed ? { restartedFrom: resumed.lastAt } : {}) });
     const recorder = recordJournal(connection.frames$, {
       out: values.out,
       header: resumed?.header ?? { metrics: config.metrics, filters: config.filters, maxFrameBytes: config.socket.maxFrameBytes, source: source.emulator ? source.label : config.server.host },
-      connection$: connection.connection$,
+      connection$: continuity.withRestartGap(connection.connection$),
       logger,
       ...(resumed ? { append: { cutLine: resumed.cutLine } } : {}),
     });

@@ -88,11 +88,6 @@ export interface ConnectionDeps {
   readonly transport?: HttpTransport;
   /** Socket seam. Default: `ws` with the TLS policy. */
   readonly openSocket?: SocketOpener;
-  /**
-   * The instant the previous process last saw the PBX (a warm start: the journal's last frame). The first socket's
-   * `open` is then preceded by a gap from it, with `cause: 'restart'`.
-   */
-  readonly restartedFrom?: number;
 }
 
 /** The socket paths to try, in order: the configured one, then the spec's others (A-1). */
@@ -153,8 +148,7 @@ export function createConnection(config: Config, deps: ConnectionDeps): PbxConne
   let closed = false;
   let closePromise: Promise<void> | undefined;
   const counters = { gaps: 0, socketsOpened: 0, framesReceived: 0, bytesReceived: 0, oversizedFrames: 0 };
-  let lostAt: number | undefined = deps.restartedFrom;
-  let restartGap = deps.restartedFrom !== undefined;
+  let lostAt: number | undefined;
   let nextAttempt = 1;
   // A fatal error is sticky: later subscribers get it at once, so a wrong password is never tried twice.
   let fatal: { readonly error: unknown } | undefined;
@@ -189,9 +183,8 @@ export function createConnection(config: Config, deps: ConnectionDeps): PbxConne
     session.setSocketOpen(true);
     if (lostAt !== undefined) {
       counters.gaps += 1;
-      emit(restartGap ? { kind: 'gap', at, from: lostAt, to: at, cause: 'restart' } : { kind: 'gap', at, from: lostAt, to: at });
+      emit({ kind: 'gap', at, from: lostAt, to: at });
       lostAt = undefined;
-      restartGap = false;
     }
     emit({ kind: 'open', at, url: ev.url });
     if (outage === undefined) {

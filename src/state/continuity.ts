@@ -52,6 +52,11 @@ export function openStateContinuity(
     readonly logger: Logger;
     /** Set when the state came from elsewhere (a journal's warm start): the checkpoint is not read, only written. */
     readonly notRestored?: string;
+    /**
+     * The instant the previous process last saw the PBX when the state came from elsewhere (a journal's last frame):
+     * the restart gap starts there. A restored checkpoint's own instant comes first.
+     */
+    readonly restartedFrom?: number;
   },
 ): StateContinuity {
   const { scheduler, logger } = deps;
@@ -82,7 +87,7 @@ export function openStateContinuity(
   let lastFailure: string | undefined;
   // Since when no socket has been open (undefined while one is): a checkpoint's figures are complete up to there.
   // Before the first socket of a restored client, that is its checkpoint's instant.
-  let downSince: number | undefined = plan.outcome.kind === 'restored' ? plan.gapFrom : scheduler.now();
+  let downSince: number | undefined = plan.outcome.kind === 'restored' ? plan.gapFrom : (deps.restartedFrom ?? scheduler.now());
 
   /** Writes one checkpoint (skipped while an asynchronous one is still being written). */
   const save = (): Promise<void> | undefined => {
@@ -122,7 +127,7 @@ export function openStateContinuity(
     void save();
   };
 
-  const gapFrom = plan.gapFrom;
+  const gapFrom = plan.gapFrom ?? deps.restartedFrom;
   let marked = false;
   return {
     outcome: plan.outcome,
