@@ -132,6 +132,8 @@ export function decodeAcdFrame(data: Buffer | string, isBinary: boolean, at: num
         return fail('invalid-utf8', at, 'text frame is not valid UTF-8', rawExcerpt(data, isBinary), bytes);
       }
     }
+    const fast = canonicalAcdEvent(text, at);
+    if (fast !== undefined) return fast;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -256,6 +258,14 @@ function decodeAcdData(raw: Record<string, unknown>, at: number, text: string, b
     const key = STRING_FIELDS.find((k) => stringOf(raw[k]) === BAD) ?? 'data';
     return fail('bad-shape', at, `data.${key}: expected a string or number, found ${jsonTypeOf(raw[key])}`, excerptOf(text), bytes);
   }
+  return acdEventOf(at, code, callRefId, pbxTime, eventString, sourceType, sourceNumber, destType, destNumber, data1, data2);
+}
+
+/** The event of normalised fields (strings trimmed, integers read): the one builder of both paths. */
+function acdEventOf(
+  at: number, code: number, callRefId: number | undefined, pbxTime: string, eventString: string, sourceType: string,
+  sourceNumber: string, destType: string, destNumber: string, data1: string, data2: string,
+): AcdEvent {
   const info = acdCodeInfo(code);
   const source = partyOf(sourceNumber, info?.source, sourceType);
   const dest = partyOf(destNumber, info?.dest, destType);
@@ -272,4 +282,53 @@ function decodeAcdData(raw: Record<string, unknown>, at: number, text: string, b
   if (source !== undefined) out.source = source;
   if (dest !== undefined) out.dest = dest;
   return out;
+}
+
+// ---- the canonical frame ------------------------------------------------------------------------------------
+//
+// What the PBX sends (ipecs-webapi.md §6.2, the spec's example) and the emulator too: the envelope's two keys and
+// data's ten, in the spec's order, string values without escapes, integers as plain digits. One regular
+// expression both validates such a frame as JSON and captures its values: measured on the bench's frames it runs
+// in about a third of JSON.parse's time (irregexp scans the text once, and builds no object). Anything else — other
+// key orders, escapes, missing or extra keys, other number forms, another kind of envelope — does not match and
+// takes the general path (JSON.parse, decodeAcdMessage), so the fast path only ever decides frames both paths
+// read alike (test/protocol/decode-canonical.test.ts holds the two to the same result on generated frames).
+
+/** JSON whitespace (RFC 8259 §2): exactly these four (as alternatives: irregexp runs them faster than a class). */
+const WS = '(?: |\\n|\\r|\\t)*';
+/** A JSON string without escapes (no `"`, `\\` or control character inside), captured. */
+const STR = '"([^"\\\\\\u0000-\\u001f]*)"';
+/** A string or a JSON integer without sign, fraction or exponent (`0` or no leading zero; ≤ 15 digits: safe). */
+const INT = `(?:${STR}|(0|[1-9][0-9]{0,14}))`;
+const KEY = (k: string, value: string, last = false): string => `"${k}"${WS}:${WS}${value}${WS}${last ? '' : `,${WS}`}`;
+
+/** The canonical frame: captures 1 time, 2/3 callRefID (string/number), 4/5 eventCode (string/number), 6-12 the rest. */
+const CANONICAL_FRAME = new RegExp(
+  `^${WS}\\{${WS}"event"${WS}:${WS}"acd"${WS},${WS}"data"${WS}:${WS}\\{${WS}` +
+    KEY('time', STR) + KEY('callRefID', INT) + KEY('eventCode', INT) + KEY('eventString', STR) + KEY('sourceType', STR) +
+    KEY('sourceNumber', STR) + KEY('destType', STR) + KEY('destNumber', STR) + KEY('data1', STR) + KEY('data2', STR, true) +
+    `\\}${WS}\\}${WS}$`,
+);
+
+/** The groups of a {@link CANONICAL_FRAME} match: the two integers are one of a string or digits, the rest strings. */
+type CanonicalGroups = readonly [
+  whole: string, time: string, refString: string | undefined, refDigits: string | undefined, codeString: string | undefined,
+  codeDigits: string | undefined, eventString: string, sourceType: string, sourceNumber: string, destType: string,
+  destNumber: string, data1: string, data2: string,
+];
+
+/**
+ * The event of a frame in the canonical form, or `undefined` when the text is not in that form or its fields do
+ * not decode (the general path then names the fault). Equal to what `decodeAcdMessage(JSON.parse(text), at)` gives
+ * for every text it decides.
+ */
+export function canonicalAcdEvent(text: string, at: number): AcdEvent | undefined {
+  const match = CANONICAL_FRAME.exec(text);
+  if (match === null) return undefined;
+  const g = match as unknown as CanonicalGroups;
+  const code = g[5] !== undefined ? Number(g[5]) : intOf(g[4]);
+  if (code === undefined || code === BAD) return undefined;
+  const callRefId = g[3] !== undefined ? Number(g[3]) : intOf(g[2]);
+  if (callRefId === BAD) return undefined;
+  return acdEventOf(at, code, callRefId, g[1].trim(), g[6].trim(), g[7].trim(), g[8].trim(), g[9].trim(), g[10].trim(), g[11].trim(), g[12].trim());
 }
