@@ -11,16 +11,14 @@
 import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { Subject, type Subscription } from 'rxjs';
+import type { Subscription } from 'rxjs';
 import type { FiltersConfig, MetricsConfig } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import { silentLogger } from '../logging/logger.js';
-import type { AcdSummary, Change, GapInput } from '../metrics/types.js';
-import { createSummary, type SummaryStreams } from '../metrics/summary.js';
-import { acdPipeline, type PipelineStats } from '../streams/pipeline.js';
-import type { RawFrame } from '../socket/types.js';
+import type { AcdSummary, Change } from '../metrics/types.js';
+import type { PipelineStats } from '../streams/pipeline.js';
 import { decodeEntry, decodeHeader, type JournalHeader } from './format.js';
-import { VirtualClock } from './virtual-clock.js';
+import { openJournalFeed, recordedGap, type JournalFeed } from './feed.js';
 
 /** Progress of a replay, reported every `progressEvery` lines and at the end. */
 export interface ReplayProgress {
@@ -101,12 +99,7 @@ export async function replayJournal(source: string | Readable, options: ReplayJo
   const progressEvery = options.progressEvery ?? 5000;
 
   let header: JournalHeader | undefined;
-  let clock: VirtualClock | undefined;
-  let frames$$: Subject<RawFrame> | undefined;
-  let streams: SummaryStreams | undefined;
-  // The gap markers of the recording: they drive coverage, and a restart's is not counted in open intervals.
-  const gaps$$ = new Subject<GapInput>();
-  let stats: (() => PipelineStats) | undefined;
+  let feed: JournalFeed | undefined;
   let latest: AcdSummary | undefined;
   const periods: AcdSummary[] = [];
   let summaries = 0;
@@ -122,25 +115,21 @@ export async function replayJournal(source: string | Readable, options: ReplayJo
   const subs: Subscription[] = [];
 
   const report = (): void => {
-    options.onProgress?.({ bytesRead, totalBytes, frames, at: clock?.now() ?? 0 });
+    options.onProgress?.({ bytesRead, totalBytes, frames, at: feed?.clock.now() ?? 0 });
   };
 
   const start = (line: string): void => {
     const h = decodeHeader(line);
     if ('error' in h) throw new JournalFormatError(`not a journal: ${h.error}`);
     header = h;
-    clock = new VirtualClock(h.startedAt);
-    frames$$ = new Subject<RawFrame>();
-    const scheduler = clock;
-    const pipeline = acdPipeline(frames$$, {
+    feed = openJournalFeed(h, {
+      metrics: options.metrics ?? h.metrics,
       filters: options.filters ?? h.filters,
       maxFrameBytes: options.maxFrameBytes ?? h.maxFrameBytes,
       logger,
-      scheduler,
+      logPeriods: true,
     });
-    stats = pipeline.stats;
-    const s = createSummary(pipeline.events$, { metrics: options.metrics ?? h.metrics, scheduler, logger, burst: 'manual', inputs$: gaps$$ });
-    streams = s;
+    const s = feed.streams;
     subs.push(
       s.summary$.subscribe({
         next: (summary) => {
@@ -173,7 +162,7 @@ export async function replayJournal(source: string | Readable, options: ReplayJo
     bytesRead += Buffer.byteLength(line, 'utf8') + 1;
     if (lineNo % progressEvery === 0) report();
     if (line.trim() === '') return false;
-    if (header === undefined || clock === undefined || frames$$ === undefined) {
+    if (feed === undefined) {
       start(line);
       return false;
     }
@@ -187,8 +176,8 @@ export async function replayJournal(source: string | Readable, options: ReplayJo
     if (options.until !== undefined && at > options.until) return true;
     if (entry.kind === 'end') {
       // A recording stopped here; a restarted one may go on after it (appended, behind a restart gap).
-      streams?.flush();
-      clock.advance(at, false);
+      feed.streams.flush();
+      feed.clock.advance(at, false);
       return false;
     }
     if (entry.kind === 'dropped') {
@@ -196,22 +185,16 @@ export async function replayJournal(source: string | Readable, options: ReplayJo
       return false;
     }
     if (entry.kind === 'connection') {
-      const st = entry.state;
-      if (st.kind === 'gap' && Number.isFinite(st.from) && Number.isFinite(st.to)) {
+      const gap = recordedGap(entry.state);
+      if (gap !== undefined) {
         gaps++;
-        streams?.flush(); // the burst before the gap is summarised before it
-        clock.advance(at, false);
-        gaps$$.next(st.cause === 'restart' ? { kind: 'gap', at: clock.now(), from: st.from, to: st.to, cause: 'restart' } : { kind: 'gap', at: clock.now(), from: st.from, to: st.to });
+        feed.streams.flush(); // the burst before the gap is summarised before it
+        feed.gap(gap, at);
       }
       return false;
     }
-    if (at < clock.now()) outOfOrder++;
-    // Timers due before the frame run first; those due at its very instant run after it (the order of a
-    // TestScheduler on which the frames were scheduled first; live, both orders give the same figures).
-    clock.advance(at, false);
     frames++;
-    // Delivered at the clock's instant: an out-of-order frame keeps its order in the file but cannot go back in time.
-    frames$$.next(at < clock.now() ? { ...entry.frame, at: clock.now() } : entry.frame);
+    if (feed.frame(entry.frame)) outOfOrder++;
     return failure !== undefined;
   };
 
@@ -234,19 +217,19 @@ export async function replayJournal(source: string | Readable, options: ReplayJo
         }
       }
       rest = text.slice(from);
-      streams?.flush(); // the end of a batch
+      feed?.streams.flush(); // the end of a batch
       if (stopped) break;
     }
     if (!stopped) {
       const tail = rest + utf8.end();
       if (tail !== '') handle(tail.endsWith('\r') ? tail.slice(0, -1) : tail);
     }
-    streams?.flush();
-    if (header === undefined || clock === undefined || frames$$ === undefined || stats === undefined) {
+    feed?.streams.flush();
+    if (header === undefined || feed === undefined) {
       throw new JournalFormatError('not a journal: the file is empty');
     }
     if (failure !== undefined) throw failure instanceof Error ? failure : new Error(`summary stream failed: ${JSON.stringify(failure)}`);
-    if (options.until !== undefined) clock.advance(options.until, true);
+    if (options.until !== undefined) feed.clock.advance(options.until, true);
     report();
     const final = latest;
     if (final === undefined) throw new JournalFormatError('the replay produced no summary');
@@ -261,10 +244,10 @@ export async function replayJournal(source: string | Readable, options: ReplayJo
       outOfOrder,
       droppedWhileRecording: dropped,
       gaps,
-      endedAt: clock.now(),
-      stats: stats(),
+      endedAt: feed.clock.now(),
+      stats: feed.stats(),
     };
-    frames$$.complete();
+    feed.end();
     return result;
   } finally {
     for (const s of subs) s.unsubscribe();

@@ -8,17 +8,13 @@
 
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { Subject } from 'rxjs';
 import type { FiltersConfig, MetricsConfig } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import { silentLogger } from '../logging/logger.js';
-import { createSummary } from '../metrics/summary.js';
 import { resetClock } from '../metrics/reset-time.js';
-import type { GapInput, MetricsState, SeedInput } from '../metrics/types.js';
-import { acdPipeline } from '../streams/pipeline.js';
-import type { RawFrame } from '../socket/types.js';
+import type { MetricsState } from '../metrics/types.js';
 import { decodeEntry, decodeHeader, type JournalHeader } from './format.js';
-import { VirtualClock } from './virtual-clock.js';
+import { openJournalFeed, recordedGap, type JournalFeed } from './feed.js';
 
 const CHUNK = 1 << 20;
 
@@ -85,10 +81,7 @@ export function warmStart(path: string, options: WarmStartOptions): WarmStart {
   if (!existsSync(path)) return { kind: 'none', reason: 'no journal yet' };
   const lines = readLinesSync(path);
   let header: JournalHeader | undefined;
-  let clock: VirtualClock | undefined;
-  let frames$$: Subject<RawFrame> | undefined;
-  let inputs$$: Subject<SeedInput | GapInput> | undefined;
-  let stateOf: (() => MetricsState | undefined) | undefined;
+  let feed: JournalFeed | undefined;
   let release: (() => void) | undefined;
   let failure: unknown;
   let lastAt = 0;
@@ -104,24 +97,18 @@ export function warmStart(path: string, options: WarmStartOptions): WarmStart {
       }
       const line = next.value;
       if (line.trim() === '') continue;
-      if (header === undefined) {
+      if (feed === undefined) {
         const h = decodeHeader(line);
         if ('error' in h) return { kind: 'none', reason: h.error };
         header = h;
         lastAt = h.startedAt;
-        const vc = new VirtualClock(h.startedAt);
-        clock = vc;
-        frames$$ = new Subject<RawFrame>();
-        inputs$$ = new Subject<SeedInput | GapInput>();
-        const pipeline = acdPipeline(frames$$, { filters: options.filters, maxFrameBytes: options.maxFrameBytes, logger, scheduler: vc });
-        const streams = createSummary(pipeline.events$, { metrics: options.metrics, scheduler: vc, inputs$: inputs$$, burst: 'manual' });
+        // The live client's settings, not the header's: the state is the live one's.
+        feed = openJournalFeed(h, { metrics: options.metrics, filters: options.filters, maxFrameBytes: options.maxFrameBytes, logger, logPeriods: false });
         // The summary is what runs the core; its values are not needed here (so no burst is ever flushed).
-        const sub = streams.summary$.subscribe({ error: (err: unknown) => { failure ??= err; } });
-        stateOf = streams.state;
+        const sub = feed.streams.summary$.subscribe({ error: (err: unknown) => { failure ??= err; } });
         release = () => { sub.unsubscribe(); };
         continue;
       }
-      if (clock === undefined || frames$$ === undefined || inputs$$ === undefined) break;
       const entry = decodeEntry(line);
       if (entry === undefined) {
         badLines++;
@@ -130,26 +117,21 @@ export function warmStart(path: string, options: WarmStartOptions): WarmStart {
       if (entry.kind === 'end' || entry.kind === 'dropped') continue;
       if (entry.kind === 'connection') {
         // Gaps drive coverage (and a restart's is not counted in open intervals), as they did live.
-        const st = entry.state;
-        if (st.kind === 'gap' && Number.isFinite(st.from) && Number.isFinite(st.to)) {
-          clock.advance(st.at, false);
-          inputs$$.next(st.cause === 'restart' ? { kind: 'gap', at: clock.now(), from: st.from, to: st.to, cause: 'restart' } : { kind: 'gap', at: clock.now(), from: st.from, to: st.to });
-        }
+        const gap = recordedGap(entry.state);
+        if (gap !== undefined) feed.gap(gap, gap.at);
         continue;
       }
-      const at = Math.max(entry.frame.at, clock.now());
-      clock.advance(at, false);
-      frames$$.next(at === entry.frame.at ? entry.frame : { ...entry.frame, at });
+      feed.frame(entry.frame);
       frames++;
-      lastAt = at;
+      lastAt = feed.clock.now();
       if (failure !== undefined) break;
     }
-    if (header === undefined || clock === undefined || stateOf === undefined) return { kind: 'none', reason: 'the journal is empty' };
+    if (header === undefined || feed === undefined) return { kind: 'none', reason: 'the journal is empty' };
     if (failure !== undefined) throw failure instanceof Error ? failure : new Error(`summary stream failed: ${JSON.stringify(failure)}`);
     // Timers due up to the last frame have run; the state is as the live client had it then.
     const reset = resetClock(options.metrics.resetTime, options.metrics.timeZone)(lastAt);
     if (reset <= options.now) return { kind: 'stale', header, lastAt };
-    const state = stateOf();
+    const state = feed.streams.state();
     if (state === undefined) return { kind: 'none', reason: 'the replay produced no state' };
     logger.info('warm start from the journal', { frames, lastAt, badLines });
     return { kind: 'warm', header, state, lastAt, frames, badLines, cutLine };
