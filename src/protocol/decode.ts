@@ -330,5 +330,14 @@ export function canonicalAcdEvent(text: string, at: number): AcdEvent | undefine
   if (code === undefined || code === BAD) return undefined;
   const callRefId = g[3] !== undefined ? Number(g[3]) : intOf(g[2]);
   if (callRefId === BAD) return undefined;
-  return acdEventOf(at, code, callRefId, g[1].trim(), g[6].trim(), g[7].trim(), g[8].trim(), g[9].trim(), g[10].trim(), g[11].trim(), g[12].trim());
+  return acdEventOf(at, code, callRefId, trimmed(g[1]), trimmed(g[6]), trimmed(g[7]), trimmed(g[8]), trimmed(g[9]), trimmed(g[10]), trimmed(g[11]), trimmed(g[12]));
+}
+
+/** `s.trim()`, without the call when both ends are printable ASCII other than space (most values). */
+function trimmed(s: string): string {
+  const n = s.length;
+  if (n === 0) return s;
+  const a = s.charCodeAt(0);
+  const z = s.charCodeAt(n - 1);
+  return a > 32 && a < 127 && z > 32 && z < 127 ? s : s.trim();
 }
