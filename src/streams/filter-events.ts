@@ -36,14 +36,27 @@ function compileStations(entries: readonly string[]): ((n: string) => boolean) |
       exact.add(e);
     }
   }
-  return (n: string): boolean => {
+  const listed = (n: string): boolean => {
     if (exact.has(n)) return true;
     if (!/^\d+$/.test(n)) return false;
     const v = Number(n);
     for (const r of ranges) if (v >= r.low && v <= r.high) return true;
     return false;
   };
+  // A site has a bounded set of stations, and every event names one or two: each number is decided once (a
+  // map lookup instead of a regular expression and a scan of the ranges). Bounded against a hostile stream.
+  const decided = new Map<string, boolean>();
+  return (n: string): boolean => {
+    const known = decided.get(n);
+    if (known !== undefined) return known;
+    const v = listed(n);
+    if (decided.size < MAX_DECIDED_STATIONS) decided.set(n, v);
+    return v;
+  };
 }
+
+/** Station numbers whose filter decision is kept (beyond it, later numbers are decided each time). */
+const MAX_DECIDED_STATIONS = 10_000;
 
 /**
  * Compiles the filters of metrics.md §6 into one predicate, checked in order: `eventsBlocked`, `eventsAllowed`,
