@@ -101,6 +101,14 @@ export const summaryContender: Contender = (frames$) => {
   };
 };
 
+/** The same with `metrics.summaryPerEvent: true`: one summary per figure-changing event (no coalescing). */
+export const summaryPerEventContender: Contender = (frames$) => {
+  let summaries = 0;
+  const p = acdPipeline(frames$, pipelineOptions);
+  const sub = createSummary(p.events$, { metrics: { ...metricsConfig, summaryPerEvent: true } }).summary$.subscribe(() => { summaries++; });
+  return { check: () => summaries, close: () => { sub.unsubscribe(); } };
+};
+
 const nextMacrotask = (): Promise<void> => new Promise((resolve) => { setImmediate(resolve); });
 
 /** Wall time and this process's CPU time (user + system, ms) of one run. */
