@@ -1,5 +1,6 @@
-// The summary (metrics.md §3): a fresh, immutable snapshot of the state at an instant, with the open intervals
-// counted up to that instant.
+// The summary (metrics.md §3): an immutable (frozen) snapshot of the state at an instant, with the open intervals
+// counted up to that instant. Its station rows are built from immutable per-station bases shared between
+// summaries (see SummaryMemo), on first read of `stations`: a summary costs what changed, kept or not.
 
 import { coverageSummary, sameCoverage } from './coverage.js';
 import type { AcdSummary, CoverageSummary, GroupSummary, MetricsState, StationRecord, StationSummary } from './types.js';
@@ -276,8 +277,8 @@ function addOpen(byGroup: Map<string, number> | undefined, g: string, ms: number
 }
 
 /**
- * The summary of the state at `at` (metrics.md §3): every figure, open intervals counted up to `at`. With a
- * `memo` (one per state), the station rows of the previous call are reused while unchanged.
+ * The summary of the state at `at` (metrics.md §3): every figure, open intervals counted up to `at`, frozen. With a
+ * `memo` (one per state), the station bases of the previous call are shared while unchanged.
  */
 export function summarize(state: MetricsState, at: number, memo?: SummaryMemo): AcdSummary {
   const s = state;

@@ -1,5 +1,6 @@
-// summary$, periods$ and changes$ over the reducer (metrics.md §3-§5): one `scan` over events, ticks and the
-// daily reset, shared by the three streams.
+// summary$, periods$ and changes$ over the reducer (metrics.md §3-§5): one core (a scan over events, ticks and the
+// daily reset into one mutable state), shared by the three streams; each stream has its own Subject, so an event
+// costs the reducer and nothing per stream that does not listen.
 
 import {
   EMPTY,
@@ -102,11 +103,6 @@ export interface SummaryStreams {
 /** The inputs beside the events. */
 type SideInput = Exclude<MetricsInput, AcdEvent>;
 
-interface Acc {
-  readonly state: MetricsState;
-  closing: AcdSummary | undefined;
-}
-
 /**
  * Builds the summary streams over `events$` (metrics.md §3-§5). The reducer state lives per subscription of the
  * shared core: the three streams share one state while any of them is subscribed. Throws at once (a
@@ -135,8 +131,9 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
   const core$ = defer(() => {
     const restored = restore;
     restore = undefined;
-    const seed: Acc = { state: restored?.state ?? options.initialState?.() ?? initialMetricsState(cfg, scheduler.now()), closing: undefined };
-    current = seed.state;
+    // One mutable state per run of the core (the reducer updates it in place).
+    const state = restored?.state ?? options.initialState?.() ?? initialMetricsState(cfg, scheduler.now());
+    current = state;
     // Unchanged station bases are shared from one summary to the next (one memo per state).
     const memo = createSummaryMemo();
 
@@ -154,7 +151,6 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
     const side$: Observable<SideInput> = merge(ticks$, resets$, options.inputs$ ?? EMPTY);
 
     return new Observable<never>((subscriber) => {
-      const state = seed.state;
       let last = summarize(state, state.at, memo);
       let lastVersion = state.version;
       latest = { summary: last, event: undefined, at: last.at };
@@ -212,15 +208,15 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
       // A tick, the reset, the seed or a gap: the same state, and its own summary.
       const onSide = (input: SideInput): void => {
         if (subscriber.closed) return;
+        let closing: AcdSummary | undefined;
         try {
           // The closing summary is taken before the reset splits the open intervals.
-          seed.closing = input.kind === 'reset' ? summarize(state, input.at) : undefined;
+          closing = input.kind === 'reset' ? summarize(state, input.at) : undefined;
           reduceMetrics(state, input);
         } catch (err: unknown) {
           subscriber.error(err);
           return;
         }
-        const closing = seed.closing;
         if (closing !== undefined) {
           options.logger?.info('metrics period closed', {
             periodStart: closing.periodStart,
