@@ -144,6 +144,7 @@ export function createSummaryMemo(): SummaryMemo {
 function sameMembers(a: readonly string[], set: ReadonlySet<string>): boolean {
   if (a.length !== set.size) return false;
   if (a.length === 0) return true;
+  if (a.length === 1) return set.has(a[0] as string); // one member: no iterator (most agents have one group)
   let i = 0;
   for (const x of set) if (a[i++] !== x) return false;
   return true;
