@@ -68,4 +68,25 @@ describe('summary$', () => {
       });
     });
   });
+
+  it('the streams share one core: summary$ joins a core changes$ started with its latest; an error or the end of the events ends every stream; after the end, summary$ replays its last and changes$ runs a new core', () => {
+    runMarbles(({ cold, expectObservable, scheduler }) => {
+      const e = { r: ev(3, { ref: 1, src: 'co:1' }), s: ev(3, { ref: 2, src: 'co:2' }) };
+      // changes$ starts the core at 0; summary$ subscribes at 300 ms and gets the summary after r at once.
+      const ended = summaryOf(cold('100ms r 399ms s 99ms |', e), scheduler);
+      expectObservable(ended.changes$.pipe(map((c) => `${c.kind} ${String(c.figure)}`))).toBe('100ms a 399ms b 99ms |', { a: 'newCall 1', b: 'newCall 2' });
+      expectObservable(ended.summary$.pipe(map((s) => s.activeCalls)), '300ms ^').toBe('300ms o 199ms t 99ms |', { o: 1, t: 2 });
+      expectObservable(ended.periods$).toBe('600ms |');
+      // The events fail at 200 ms: summary$, changes$ and periods$ fail with them.
+      const failed = summaryOf(cold('100ms r 99ms #', e, new Error('socket')), scheduler);
+      expectObservable(failed.summary$.pipe(map((s) => s.activeCalls))).toBe('z 99ms o 99ms #', { z: 0, o: 1 }, new Error('socket'));
+      expectObservable(failed.changes$.pipe(map((c) => c.kind))).toBe('100ms n 99ms #', { n: 'newCall' }, new Error('socket'));
+      expectObservable(failed.periods$).toBe('200ms #', undefined, new Error('socket'));
+      // After the end: summary$ replays its last value and ends; changes$ runs the events again from a fresh state.
+      const again = summaryOf(cold('100ms r 99ms |', e), scheduler);
+      expectObservable(again.summary$.pipe(map((s) => s.activeCalls)), '^ 300ms !').toBe('z 99ms o 99ms |', { z: 0, o: 1 });
+      expectObservable(again.summary$.pipe(map((s) => s.activeCalls)), '400ms ^').toBe('400ms (o|)', { o: 1 });
+      expectObservable(again.changes$.pipe(map((c) => `${c.kind} ${String(c.figure)}`)), '400ms ^').toBe('500ms n 99ms |', { n: 'newCall 1' });
+    });
+  });
 });

@@ -872,25 +872,33 @@ function reset(s: MetricsState, at: number): void {
  * caused (§5), each carrying the figure as it stands after the whole input. Never throws on any event.
  */
 export function reduceMetrics(state: MetricsState, input: MetricsInput): MetricsState {
+  if (!('kind' in input)) return reduceEvent(state, input);
   const s = state;
   s.lastChanges = NO_CHANGES;
   const at = input.at;
   if (at > s.at) s.at = at;
   if (s.lateKeys.size > 0 && at - s.latePrunedAt >= 1000) pruneLate(s, at);
-  if ('kind' in input) {
-    if (input.kind === 'reset') reset(s, at);
-    else if (input.kind === 'seed') applySeed(s, input, newStation);
-    else if (input.kind === 'gap') {
-      applyGap(s, input);
-      // Nothing ran across a restart: its time is counted nowhere (once, whether the restore already did it or not).
-      if (input.cause === 'restart') resumeAfterGap(s, input.from, input.to);
-    }
-    else sweepExpired(s, at);
-    return s;
+  if (input.kind === 'reset') reset(s, at);
+  else if (input.kind === 'seed') applySeed(s, input, newStation);
+  else if (input.kind === 'gap') {
+    applyGap(s, input);
+    // Nothing ran across a restart: its time is counted nowhere (once, whether the restore already did it or not).
+    if (input.cause === 'restart') resumeAfterGap(s, input.from, input.to);
   }
+  else sweepExpired(s, at);
+  return s;
+}
+
+/** {@link reduceMetrics} of an ACD event (for a caller that knows its input is one: no test of its kind). */
+export function reduceEvent(state: MetricsState, ev: AcdEvent): MetricsState {
+  const s = state;
+  s.lastChanges = NO_CHANGES;
+  const at = ev.at;
+  if (at > s.at) s.at = at;
+  if (s.lateKeys.size > 0 && at - s.latePrunedAt >= 1000) pruneLate(s, at);
   if (at - s.lastSweep >= SWEEP_EVERY_MS && s.calls.size > 0) sweepExpired(s, at);
-  noteCoverage(s, input);
-  onEvent(s, input);
+  noteCoverage(s, ev);
+  onEvent(s, ev);
   const changes = s.lastChanges as unknown as MutableChange[];
   for (const ch of changes) ch.figure = figureOf(s, ch.kind);
   return s;

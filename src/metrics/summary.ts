@@ -1,5 +1,6 @@
-// summary$, periods$ and changes$ over the reducer (metrics.md §3-§5): one `scan` over events, ticks and the
-// daily reset, shared by the three streams.
+// summary$, periods$ and changes$ over the reducer (metrics.md §3-§5): one core (a scan over events, ticks and the
+// daily reset into one mutable state), shared by the three streams; each stream has its own Subject, so an event
+// costs the reducer and nothing per stream that does not listen.
 
 import {
   EMPTY,
@@ -7,7 +8,6 @@ import {
   asapScheduler,
   asyncScheduler,
   defer,
-  filter,
   interval,
   map,
   merge,
@@ -15,6 +15,7 @@ import {
   share,
   startWith,
   shareReplay,
+  Subject,
   timer,
   type SchedulerLike,
   type Subscription,
@@ -24,7 +25,7 @@ import type { AcdEvent } from '../protocol/acd-event.js';
 import type { MetricsConfig } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import type { AcdSummary, Change, GapInput, MetricsInput, MetricsState, SeedInput } from './types.js';
-import { initialMetricsState, reduceMetrics } from './reducer.js';
+import { initialMetricsState, reduceEvent, reduceMetrics } from './reducer.js';
 import { createSummaryMemo, sameFigures, summarize } from './summarize.js';
 import { resetClock } from './reset-time.js';
 import type { PeriodSummary } from './restore.js';
@@ -99,15 +100,8 @@ export interface SummaryStreams {
   readonly flush: () => void;
 }
 
-type Out =
-  | { readonly kind: 'summary'; readonly update: SummaryUpdate }
-  | { readonly kind: 'period'; readonly summary: PeriodSummary }
-  | { readonly kind: 'change'; readonly change: Change };
-
-interface Acc {
-  readonly state: MetricsState;
-  closing: AcdSummary | undefined;
-}
+/** The inputs beside the events. */
+type SideInput = Exclude<MetricsInput, AcdEvent>;
 
 /**
  * Builds the summary streams over `events$` (metrics.md §3-§5). The reducer state lives per subscription of the
@@ -127,43 +121,51 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
   // The running core's flush (a no-op while it does not run).
   let flushCore: () => void = () => undefined;
 
+  // What the running core emits, one Subject per stream (no wrapper per value, no filter per stream): a stream
+  // subscribes to its Subject for the values and to core$ for the core's lifetime, error and completion. They
+  // never end themselves (core$ ends every subscriber), so they serve every run of the core.
+  const summaries = new Subject<SummaryUpdate>();
+  const periods = new Subject<PeriodSummary>();
+  const changes = new Subject<Change>();
+
   const core$ = defer(() => {
     const restored = restore;
     restore = undefined;
-    const seed: Acc = { state: restored?.state ?? options.initialState?.() ?? initialMetricsState(cfg, scheduler.now()), closing: undefined };
-    current = seed.state;
-    // Unchanged rows are reused from one summary to the next (one memo per state).
+    // One mutable state per run of the core (the reducer updates it in place).
+    const state = restored?.state ?? options.initialState?.() ?? initialMetricsState(cfg, scheduler.now());
+    current = state;
+    // Unchanged station bases are shared from one summary to the next (one memo per state).
     const memo = createSummaryMemo();
 
-    const ticks$ = interval(cfg.tickMs, scheduler).pipe(map((): MetricsInput => ({ kind: 'tick', at: scheduler.now() })));
+    const ticks$ = interval(cfg.tickMs, scheduler).pipe(map((): SideInput => ({ kind: 'tick', at: scheduler.now() })));
     // Recomputed after each reset, so a DST change moves the next one correctly.
     // Never before the previous reset: a timer firing a millisecond early must not reset the same instant twice.
     let lastReset = -Infinity;
     const resets$ = defer(() => {
       const at = nextReset(Math.max(scheduler.now(), lastReset));
       lastReset = at;
-      return timer(Math.max(0, at - scheduler.now()), scheduler).pipe(map((): MetricsInput => ({ kind: 'reset', at })));
+      return timer(Math.max(0, at - scheduler.now()), scheduler).pipe(map((): SideInput => ({ kind: 'reset', at })));
     }).pipe(repeat());
 
     // The inputs beside the events (ticks, resets, seed, gaps); they end with the events.
-    const side$: Observable<MetricsInput> = merge(ticks$, resets$, options.inputs$ ?? EMPTY);
+    const side$: Observable<SideInput> = merge(ticks$, resets$, options.inputs$ ?? EMPTY);
 
-    return new Observable<Out>((subscriber) => {
-      let last = summarize(seed.state, seed.state.at, memo);
-      let lastVersion = seed.state.version;
+    return new Observable<never>((subscriber) => {
+      let last = summarize(state, state.at, memo);
+      let lastVersion = state.version;
       latest = { summary: last, event: undefined, at: last.at };
-      subscriber.next({ kind: 'summary', update: latest });
+      summaries.next(latest);
       const closedPeriod = restored?.closedPeriod;
       // Coalescing (metrics.md §3): the last figure-changing event of the open burst, whose summary is pending, and
       // the task that will emit it.
       let pending: AcdEvent | undefined;
       let flushTask: Subscription | undefined;
-      const emitSummary = (state: MetricsState, at: number, event: AcdEvent | undefined): void => {
+      const emitSummary = (at: number, event: AcdEvent | undefined): void => {
         const next = summarize(state, at, memo);
         if (sameFigures(next, last)) return;
         last = next;
         latest = { summary: next, event, at };
-        subscriber.next({ kind: 'summary', update: latest });
+        summaries.next(latest);
       };
       // The summary after the burst's last figure-changing event, at that event's instant: the per-event summary
       // after the burst (later events of the burst changed no figure, so the state is the same).
@@ -173,59 +175,74 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
         const event = pending;
         if (event === undefined) return;
         pending = undefined;
-        emitSummary(seed.state, event.at, event);
+        emitSummary(event.at, event);
       };
       flushCore = flush;
-      // The reducer step (a scan over one mutable state), fused into the one subscriber of the events and of the
-      // side inputs: an event goes from the pipeline to the reducer in one hop (no connect/merge/scan between).
-      const acc = seed;
-      const onInput = (input: MetricsInput): void => {
+      // The transitions of the last input, to changes$ (skipped while no one listens).
+      const emitChanges = (): void => {
+        const list = state.lastChanges;
+        if (list.length === 0 || !changes.observed) return;
+        for (const change of list) changes.next(change);
+      };
+      // The reducer step (a scan over one mutable state), fused into the one subscriber of the events: an event goes
+      // from the pipeline to the reducer in one hop, and costs no allocation here (the summary is per burst).
+      const onEvent = (event: AcdEvent): void => {
         if (subscriber.closed) return;
         try {
-          // The closing summary is taken before the reset splits the open intervals.
-          acc.closing = 'kind' in input && input.kind === 'reset' ? summarize(acc.state, input.at) : undefined;
-          reduceMetrics(acc.state, input);
+          reduceEvent(state, event);
         } catch (err: unknown) {
           // As scan did: a reducer fault is the stream's error, not an unhandled throw.
           subscriber.error(err);
           return;
         }
-        const state = acc.state;
-        if (acc.closing !== undefined) {
-          options.logger?.info('metrics period closed', {
-            periodStart: acc.closing.periodStart,
-            at: acc.closing.at,
-            totalInboundCalls: acc.closing.totalInboundCalls,
-            totalAnsweredCalls: acc.closing.totalAnsweredCalls,
-            totalAbandonedCalls: acc.closing.totalAbandonedCalls,
-          });
-          subscriber.next({ kind: 'period', summary: acc.closing });
-        }
-        if ('kind' in input) {
-          // A tick or a reset takes its own summary, which includes the burst so far: it supersedes the pending one.
-          pending = undefined;
-          flushTask?.unsubscribe();
-          flushTask = undefined;
+        if (state.version !== lastVersion) {
           lastVersion = state.version;
-          emitSummary(state, input.at, undefined);
-        } else if (state.version !== lastVersion) {
-          lastVersion = state.version;
-          if (perEvent) emitSummary(state, input.at, input);
+          if (perEvent) emitSummary(event.at, event);
           else {
-            pending = input;
+            pending = event;
             if (flushTask === undefined && burst !== 'manual') flushTask = burst.schedule(flush);
           }
         }
-        for (const change of state.lastChanges) subscriber.next({ kind: 'change', change });
+        emitChanges();
+      };
+      // A tick, the reset, the seed or a gap: the same state, and its own summary.
+      const onSide = (input: SideInput): void => {
+        if (subscriber.closed) return;
+        let closing: AcdSummary | undefined;
+        try {
+          // The closing summary is taken before the reset splits the open intervals.
+          closing = input.kind === 'reset' ? summarize(state, input.at) : undefined;
+          reduceMetrics(state, input);
+        } catch (err: unknown) {
+          subscriber.error(err);
+          return;
+        }
+        if (closing !== undefined) {
+          options.logger?.info('metrics period closed', {
+            periodStart: closing.periodStart,
+            at: closing.at,
+            totalInboundCalls: closing.totalInboundCalls,
+            totalAnsweredCalls: closing.totalAnsweredCalls,
+            totalAbandonedCalls: closing.totalAbandonedCalls,
+          });
+          periods.next(closing);
+        }
+        // It takes its own summary, which includes the burst so far: it supersedes the pending one.
+        pending = undefined;
+        flushTask?.unsubscribe();
+        flushTask = undefined;
+        lastVersion = state.version;
+        emitSummary(input.at, undefined);
+        emitChanges();
       };
       const fail = (err: unknown): void => {
         subscriber.error(err);
       };
       // The side inputs first (as connect() subscribed them before connecting the events): a synchronous seed
       // goes before the first event.
-      const side = side$.subscribe({ next: onInput, error: fail });
+      const side = side$.subscribe({ next: onSide, error: fail });
       const sub = events$.subscribe({
-        next: onInput,
+        next: onEvent,
         error: fail,
         complete: () => {
           side.unsubscribe();
@@ -238,7 +255,7 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
         sub.add(
           scheduler.schedule(() => {
             options.logger?.info('metrics period closed from its checkpoint', { periodStart: closedPeriod.periodStart, at: closedPeriod.at, totalInboundCalls: closedPeriod.totalInboundCalls });
-            subscriber.next({ kind: 'period', summary: closedPeriod });
+            periods.next(closedPeriod);
           }),
         );
       }
@@ -251,27 +268,26 @@ export function createSummary(events$: Observable<AcdEvent>, options: SummaryOpt
     });
   }).pipe(share());
 
+  /** A stream of the core: `hub`'s values while the core runs (started by the first stream), ending with it. */
+  const fromCore = <T>(hub: Subject<T>): Observable<T> =>
+    new Observable<T>((subscriber) => {
+      // The hub first: a core this subscription starts emits its initial summary at once.
+      hub.subscribe(subscriber);
+      core$.subscribe(subscriber);
+    });
+
   // summary$ and updates$: the latest of a core already running (for another stream) first, then the core's own.
   const updates$ = defer(() => {
     const current = latest; // set only while the core runs for another stream
-    const own$ = core$.pipe(
-      filter((o): o is Extract<Out, { kind: 'summary' }> => o.kind === 'summary'),
-      map((o) => o.update),
-    );
+    const own$ = fromCore(summaries);
     return current === undefined ? own$ : own$.pipe(startWith(current));
   }).pipe(shareReplay({ bufferSize: 1, refCount: true }));
 
   return {
     summary$: updates$.pipe(map((u) => u.summary)),
     updates$,
-    periods$: core$.pipe(
-      filter((o): o is Extract<Out, { kind: 'period' }> => o.kind === 'period'),
-      map((o) => o.summary),
-    ),
-    changes$: core$.pipe(
-      filter((o): o is Extract<Out, { kind: 'change' }> => o.kind === 'change'),
-      map((o) => o.change),
-    ),
+    periods$: fromCore(periods),
+    changes$: fromCore(changes),
     expiredCalls: () => current?.expiredCallsTotal ?? 0,
     state: () => current,
     flush: () => {

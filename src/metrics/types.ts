@@ -351,7 +351,10 @@ export interface StationSummary {
   readonly unavailTime: number;
 }
 
-/** The ACD summary (metrics.md §3). Times in seconds, rounded to 3 decimals, open intervals up to `at`. */
+/**
+ * The ACD summary (metrics.md §3). Times in seconds, rounded to 3 decimals, open intervals up to `at`. Frozen, as
+ * are its groups, stations and rows (summaries share what did not change); `stations` is built on its first read.
+ */
 export interface AcdSummary {
   readonly stationsConnected: number;
   readonly agentsLoggedIn: number;

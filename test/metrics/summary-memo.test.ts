@@ -38,6 +38,8 @@ describe('summarize with a memo', () => {
           reduceMetrics(st, i);
           const memoised = summarize(st, at, memo);
           const fresh = summarize(st, at);
+          // The rows of a summary no one read yet are built from its own bases at its own instant, however late.
+          expect(sameFigures(memoised, prev)).toBe(sameFigures({ ...memoised }, { ...prev }));
           expect(memoised).toEqual(fresh);
           expect(sameFigures(memoised, fresh)).toBe(true);
           const prevRows = new Map(prev.stations.map((r) => [r.station, r]));
@@ -49,6 +51,56 @@ describe('summarize with a memo', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it('rows read late are those of the summary\'s instant; equality from the bases agrees with equality of the rows', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 100 }), (steps) => {
+        const st = initialMetricsState({ ...TEST_METRICS, maxCallAgeMs: s(60) }, 0);
+        const memo = createSummaryMemo();
+        const kept: { summary: AcdSummary; json: string }[] = [];
+        let at = 0;
+        for (const x of steps) {
+          at += x.dt;
+          const i: MetricsInput =
+            x.other === 'tick' ? { kind: 'tick', at } : x.other === 'reset' ? { kind: 'reset', at } :
+              ev(x.code, { at, ...(x.ref === undefined ? {} : { ref: x.ref }), ...(x.src === undefined ? {} : { src: x.src }), ...(x.dst === undefined ? {} : { dst: x.dst }), d1: x.d1, d2: x.d2 });
+          reduceMetrics(st, i);
+          const summary = summarize(st, at, memo);
+          const last = kept[kept.length - 1];
+          // Both unread: compared from their bases; then as plain copies (row by row).
+          if (last !== undefined) expect(sameFigures(summary, last.summary)).toBe(last.json.replace(/"at":\d+,/, '') === JSON.stringify(summarize(st, at)).replace(/"at":\d+,/, ''));
+          kept.push({ summary, json: JSON.stringify(summarize(st, at)) });
+        }
+        for (const k of kept) expect(JSON.stringify(k.summary)).toBe(k.json);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a summary is frozen plain data: its rows built on first read, the same on every read; spread, JSON and structuredClone see them', () => {
+    const st = initialMetricsState(TEST_METRICS, 0);
+    for (const x of [ev(84, { at: 1, src: '1001' }), ev(11, { at: 2, src: '1001', d1: '1', d2: '7' }), ev(84, { at: 3, src: '1002' }), ev(17, { at: 4, src: '1002' })]) reduceMetrics(st, x);
+    const memo = createSummaryMemo();
+    const a = summarize(st, 10, memo);
+    const keys = Object.keys(a);
+    expect(keys.slice(-3)).toEqual(['groups', 'stations', 'coverage']);
+    expect(Object.isFrozen(a) && Object.isFrozen(a.groups) && Object.isFrozen(a.stations)).toBe(true);
+    expect(a.stations.every((r) => Object.isFrozen(r)) && a.groups.every((g) => Object.isFrozen(g))).toBe(true);
+    expect(a.stations).toBe(a.stations);
+    expect(a.stations.map((r) => [r.station, r.state, r.idleTime, r.busyTime, r.loggedInTime])).toEqual([['1001', 'idle', 0.009, 0, 0.008], ['1002', 'busy', 0.001, 0.006, 0]]);
+    const plain = { ...a };
+    expect(Object.getOwnPropertyDescriptor(plain, 'stations')?.value).toBe(a.stations);
+    expect(structuredClone(a)).toStrictEqual(plain);
+    expect(JSON.parse(JSON.stringify(a))).toStrictEqual(JSON.parse(JSON.stringify(plain)));
+    expect(() => { (a as { totalInboundCalls: number }).totalInboundCalls = 1; }).toThrow(TypeError);
+    // A later summary of the same state shares the station that did not change at the same instant, and not the other.
+    reduceMetrics(st, ev(18, { at: 10, src: '1002' }));
+    const b = summarize(st, 10, memo);
+    expect(b.stations[0]).toBe(a.stations[0]);
+    expect(b.stations[1]).not.toBe(a.stations[1]);
+    expect(a.stations[1]?.state).toBe('busy');
+    expect(b.stations[1]?.state).toBe('idle');
   });
 
   it('sameFigures compares every field but at: changing any single one makes two summaries differ', () => {
